@@ -1,0 +1,23 @@
+/** The publishing contract: EventBridge entries that this stack pushes to WebSocket clients. */
+
+/** `detail-type` the stack's rule matches (any `source`). */
+export const PUSH_DETAIL_TYPE = 'WebSocketPush';
+/** Default name of the event bus the stack creates. */
+export const DEFAULT_EVENT_BUS_NAME = 'websocket-push';
+
+/** The audiences a detail may name: exactly one of them. */
+export const AUDIENCE_KEYS = ['channel', 'userId', 'connectionId', 'broadcast'] as const;
+export type AudienceKey = (typeof AUDIENCE_KEYS)[number];
+
+export type Audience =
+  | { kind: 'channel'; channel: string }
+  | { kind: 'userId'; userId: string }
+  | { kind: 'connectionId'; connectionId: string }
+  | { kind: 'broadcast' };
+
+/** `detail` of a push event, as published. */
+export type PushDetail =
+  | { channel: string; data: unknown }
+  | { userId: string; data: unknown }
+  | { connectionId: string; data: unknown }
+  | { broadcast: true; data: unknown };

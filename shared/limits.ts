@@ -1,0 +1,34 @@
+/** Limits of API Gateway WebSocket APIs and of this project. Defined once; imported everywhere. */
+
+/** API Gateway: largest message a connection may send or receive (bytes). */
+export const MAX_MESSAGE_BYTES = 128 * 1024;
+/** API Gateway: largest single WebSocket frame (bytes); a bigger one closes the connection with 1009. */
+export const MAX_FRAME_BYTES = 32 * 1024;
+/** API Gateway: an idle connection is closed after 10 minutes. */
+export const IDLE_TIMEOUT_MS = 10 * 60 * 1000;
+/** API Gateway: every connection is closed after 2 hours. */
+export const MAX_CONNECTION_MS = 2 * 60 * 60 * 1000;
+/** WebSocket close code API Gateway uses for a message that is too big. */
+export const CLOSE_MESSAGE_TOO_BIG = 1009;
+
+/** Default TTL of a registry record: 3 hours, past API Gateway's 2-hour connection limit. */
+export const DEFAULT_CONNECTION_TTL_SECONDS = 3 * 60 * 60;
+/** Smallest accepted TTL: a record must outlive the longest possible connection. */
+export const MIN_CONNECTION_TTL_SECONDS = 2 * 60 * 60 + 60;
+/** Default and bounds of the number of management-API posts in flight in one push. */
+export const DEFAULT_DELIVERY_CONCURRENCY = 64;
+export const MAX_DELIVERY_CONCURRENCY = 1000;
+/** Default number of broadcast shards (see `shared/table-schema.ts`). */
+export const DEFAULT_BROADCAST_SHARDS = 16;
+export const MAX_BROADCAST_SHARDS = 1000;
+/** Default most channels one connection may be subscribed to. */
+export const DEFAULT_MAX_SUBSCRIPTIONS = 100;
+
+/**
+ * Channel names: 1 to 128 characters of letters, digits and `-_.:@=,`; they start with a letter or a digit.
+ * Conservative on purpose: a channel is safe in a key, a log line and a URL without escaping.
+ */
+export const CHANNEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_\-.:@=,]{0,127}$/;
+export const MAX_CHANNEL_LENGTH = 128;
+/** A user id (the authorizer's principal) follows the same rule, up to 256 characters. */
+export const USER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_\-.:@=,|+]{0,255}$/;

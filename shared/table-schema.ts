@@ -1,0 +1,73 @@
+/**
+ * The connections table: one definition, used by the stack (`lib/constructs/connections-table.ts`),
+ * the handlers' store (`lambdas/adapters/`) and the tests (which create the same table in dynalite).
+ *
+ * Items (single-table design, every lookup a `Query`):
+ * - connection: `pk = conn#<id>`, `sk = meta`; `connectionId`, `connectedAt`, `ttl`, `userId?`,
+ *   `shard = shard#<n>` (broadcast index), `audience = user#<userId>` when a user is known (user index).
+ * - subscription: `pk = conn#<id>`, `sk = sub#<channel>`; `connectionId`, `channel`, `ttl`,
+ *   `audience = channel#<channel>` (audience index).
+ * `$disconnect` and a 410 query `pk = conn#<id>` and delete every item: the connection and its subscriptions.
+ * Broadcast queries each `shard#<n>` of the broadcast index (no single hot partition key).
+ */
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'ttl',
+  /** GSI: channel subscribers (`channel#<name>`) and a user's connections (`user#<id>`). */
+  audienceIndex: { name: 'byAudience', partitionKey: 'audience', sortKey: 'connectionId' },
+  /** GSI: every connection, spread over `shard#0` … `shard#<n-1>`. */
+  broadcastIndex: { name: 'byShard', partitionKey: 'shard', sortKey: 'connectionId' },
+} as const;
+
+/** Key builders: the only place the key formats are spelled. */
+export const keys = {
+  connection: (connectionId: string) => `conn#${connectionId}`,
+  meta: 'meta',
+  subscription: (channel: string) => `sub#${channel}`,
+  subscriptionPrefix: 'sub#',
+  channelAudience: (channel: string) => `channel#${channel}`,
+  userAudience: (userId: string) => `user#${userId}`,
+  shard: (n: number) => `shard#${n}`,
+} as const;
+
+/**
+ * Which broadcast shard a connection belongs to: a stable hash of its id modulo the shard count
+ * (FNV-1a; cheap and evenly spread for API Gateway's random ids).
+ */
+export function shardOf(connectionId: string, shards: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < connectionId.length; i++) {
+    h ^= connectionId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % shards;
+}
+
+/** The table's definition as a `CreateTable` input (for dynalite and the local cloud's tests). */
+export function createTableInput(tableName: string) {
+  const s = 'S' as const;
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    AttributeDefinitions: [
+      { AttributeName: TABLE.partitionKey, AttributeType: s },
+      { AttributeName: TABLE.sortKey, AttributeType: s },
+      { AttributeName: TABLE.audienceIndex.partitionKey, AttributeType: s },
+      { AttributeName: TABLE.broadcastIndex.partitionKey, AttributeType: s },
+      { AttributeName: TABLE.audienceIndex.sortKey, AttributeType: s },
+    ],
+    KeySchema: [
+      { AttributeName: TABLE.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: TABLE.sortKey, KeyType: 'RANGE' as const },
+    ],
+    GlobalSecondaryIndexes: [TABLE.audienceIndex, TABLE.broadcastIndex].map((ix) => ({
+      IndexName: ix.name,
+      KeySchema: [
+        { AttributeName: ix.partitionKey, KeyType: 'HASH' as const },
+        { AttributeName: ix.sortKey, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'KEYS_ONLY' as const },
+    })),
+  };
+}
