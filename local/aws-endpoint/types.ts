@@ -1,0 +1,28 @@
+/**
+ * The contract between the local AWS endpoint's router and the services behind it that speak AWS's JSON
+ * protocols (EventBridge `AWSEvents.*`, SQS `AmazonSQS.*`). The router reads `X-Amz-Target`, parses the
+ * JSON body and calls `handle`; it serializes the result, or an `AwsServiceError` the way AWS does
+ * (`{"__type": …, "message": …}` with `x-amzn-ErrorType`).
+ */
+export interface AwsJsonService {
+  /** `X-Amz-Target` prefix this service answers, e.g. `AWSEvents` or `AmazonSQS`. */
+  readonly targetPrefix: string;
+  /** Runs one operation (the part of `X-Amz-Target` after the dot) on a parsed JSON input. */
+  handle(operation: string, input: Record<string, unknown>): Promise<unknown>;
+}
+
+/** An error answered to an AWS client: `type` is AWS's error code (e.g. `ValidationException`). */
+export class AwsServiceError extends Error {
+  constructor(
+    public readonly type: string,
+    message: string,
+    public readonly statusCode = 400,
+  ) {
+    super(message);
+    this.name = 'AwsServiceError';
+  }
+}
+
+/** Account and region the local cloud pretends to be. */
+export const LOCAL_ACCOUNT = '000000000000';
+export const LOCAL_REGION = 'us-east-1';
