@@ -1,2 +1,37 @@
-// Placeholder: replaced by the real handler.
-export const handler = async (): Promise<{ statusCode: number }> => ({ statusCode: 200 });
+import type { APIGatewayProxyResult, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { ERROR_CODES, type ServerMessage } from '../../shared/protocol';
+import { DynamoDbConnectionStore } from '../adapters/dynamodb-connection-store';
+import { getDocumentClient } from '../clients';
+import { once, readConnectionConfig } from '../config';
+import { describeError, errorMessage, handleFrame } from '../core/handle-frame';
+import { createLogger } from '../logger';
+
+const logger = createLogger({ service: 'default' });
+const config = once(readConnectionConfig);
+const store = once(() => {
+  const c = config();
+  return new DynamoDbConnectionStore(getDocumentClient(), {
+    tableName: c.tableName,
+    broadcastShards: c.broadcastShards,
+    queryPageSize: c.queryPageSize,
+  });
+});
+
+/**
+ * `$default`: handles a client frame and answers with the reply frame as `body` (the stack sets a route
+ * response, so API Gateway sends it back on the connection). Never throws.
+ */
+export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyResult> => {
+  const connectionId = event.requestContext.connectionId;
+  let reply: ServerMessage;
+  try {
+    const c = config();
+    const body = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+    reply = await handleFrame({ connectionId, body }, { store: store(), maxSubscriptions: c.maxSubscriptions, logger });
+  } catch (error) {
+    logger.error('frame failed', { connectionId, error: describeError(error) });
+    reply = errorMessage(ERROR_CODES.InternalError, 'The server could not handle the frame; try again');
+  }
+  if (reply.type === 'error') logger.info('frame rejected', { connectionId, code: reply.code });
+  return { statusCode: 200, body: JSON.stringify(reply) };
+};

@@ -1,2 +1,34 @@
-// Placeholder: replaced by the real handler.
-export const handler = async (): Promise<{ statusCode: number }> => ({ statusCode: 200 });
+import type { APIGatewayProxyResult, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { DynamoDbConnectionStore } from '../adapters/dynamodb-connection-store';
+import { getDocumentClient } from '../clients';
+import { once, readStoreConfig } from '../config';
+import { unregisterConnection } from '../core/connection-lifecycle';
+import { describeError } from '../core/handle-frame';
+import { createLogger } from '../logger';
+
+const logger = createLogger({ service: 'disconnect' });
+const store = once(() => {
+  const c = readStoreConfig();
+  return new DynamoDbConnectionStore(getDocumentClient(), {
+    tableName: c.tableName,
+    broadcastShards: c.broadcastShards,
+    queryPageSize: c.queryPageSize,
+  });
+});
+
+/**
+ * `$disconnect`: removes the connection and all its subscriptions. API Gateway ignores the answer and
+ * `$disconnect` is best-effort, so a failure is logged and the record's TTL cleans up.
+ */
+export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyResult> => {
+  const { connectionId } = event.requestContext;
+  const closeCode = (event.requestContext as { disconnectStatusCode?: number }).disconnectStatusCode;
+  try {
+    await unregisterConnection(connectionId, { store: store() });
+    logger.info('disconnected', { connectionId, closeCode });
+    return { statusCode: 200, body: '' };
+  } catch (error) {
+    logger.error('disconnect failed', { connectionId, error: describeError(error) });
+    return { statusCode: 500, body: '' };
+  }
+};

@@ -1,0 +1,260 @@
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Audience } from '../../shared/events';
+import { TABLE, keys, shardOf } from '../../shared/table-schema';
+import { fullJitterDelay, sleep as realSleep } from '../core/backoff';
+import type { ConnectionRegistration, ConnectionStore, SubscribeResult } from '../core/connection-store';
+import { StoreError, TooManySubscriptionsError, UnknownConnectionError } from '../core/errors';
+
+/** Settings of {@link DynamoDbConnectionStore}. */
+export interface DynamoDbConnectionStoreOptions {
+  readonly tableName: string;
+  /** Shards of the broadcast index; writers and readers must agree. */
+  readonly broadcastShards: number;
+  /** `Limit` of every query page. @default undefined (DynamoDB's 1 MB pages) */
+  readonly queryPageSize?: number;
+  /** Attempts of a BatchWriteItem until no UnprocessedItems remain. @default 8 */
+  readonly batchWriteAttempts?: number;
+  /** Injectable for tests. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+type Key = Record<string, string>;
+
+/** DynamoDB's BatchWriteItem limit. */
+const BATCH_WRITE_LIMIT = 25;
+
+/**
+ * The connection registry in one DynamoDB table, with the item layout of `shared/table-schema.ts`.
+ * Every lookup is a `Query` paginated to the end.
+ */
+export class DynamoDbConnectionStore implements ConnectionStore {
+  private readonly table: string;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly options: DynamoDbConnectionStoreOptions,
+  ) {
+    this.table = options.tableName;
+  }
+
+  async register(registration: ConnectionRegistration): Promise<void> {
+    const { connectionId, connectedAt, ttl, userId } = registration;
+    await this.call('register', () =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            [TABLE.partitionKey]: keys.connection(connectionId),
+            [TABLE.sortKey]: keys.meta,
+            connectionId,
+            connectedAt,
+            [TABLE.ttlAttribute]: ttl,
+            [TABLE.broadcastIndex.partitionKey]: keys.shard(shardOf(connectionId, this.options.broadcastShards)),
+            ...(userId !== undefined ? { userId, [TABLE.audienceIndex.partitionKey]: keys.userAudience(userId) } : {}),
+          },
+        }),
+      ),
+    );
+  }
+
+  async remove(connectionId: string): Promise<void> {
+    await this.call('remove', async () => {
+      // Delete page by page: a query page is at most 1 MB, and deleting already-read items does not
+      // disturb the next page's ExclusiveStartKey.
+      for await (const items of this.query({
+        TableName: this.table,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+        ExpressionAttributeValues: { ':pk': keys.connection(connectionId) },
+        ProjectionExpression: '#pk, #sk',
+        ConsistentRead: true,
+      })) {
+        const keysToDelete = items.map((i) => ({ [TABLE.partitionKey]: i[TABLE.partitionKey], [TABLE.sortKey]: i[TABLE.sortKey] }) as Key);
+        for (let i = 0; i < keysToDelete.length; i += BATCH_WRITE_LIMIT) {
+          await this.deleteBatch(keysToDelete.slice(i, i + BATCH_WRITE_LIMIT));
+        }
+      }
+    });
+  }
+
+  async subscribe(connectionId: string, channel: string, maxSubscriptions: number): Promise<SubscribeResult> {
+    // One query of the connection's partition tells whether it is registered, its TTL, whether the
+    // subscription exists and how many there are.
+    let ttl: number | undefined;
+    let registered = false;
+    let exists = false;
+    let count = 0;
+    const subKey = keys.subscription(channel);
+    await this.call('subscribe', async () => {
+      for await (const items of this.query({
+        TableName: this.table,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey, '#ttl': TABLE.ttlAttribute },
+        ExpressionAttributeValues: { ':pk': keys.connection(connectionId) },
+        ProjectionExpression: '#sk, #ttl',
+        ConsistentRead: true,
+      })) {
+        for (const item of items) {
+          const sk = item[TABLE.sortKey] as string;
+          if (sk === keys.meta) {
+            registered = true;
+            ttl = item[TABLE.ttlAttribute] as number | undefined;
+          } else if (sk.startsWith(keys.subscriptionPrefix)) {
+            count++;
+            if (sk === subKey) exists = true;
+          }
+        }
+      }
+    });
+    if (!registered) throw new UnknownConnectionError(connectionId);
+    if (exists) return { created: false };
+    if (count >= maxSubscriptions) throw new TooManySubscriptionsError(connectionId, maxSubscriptions);
+    await this.call('subscribe', () =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            [TABLE.partitionKey]: keys.connection(connectionId),
+            [TABLE.sortKey]: subKey,
+            connectionId,
+            channel,
+            [TABLE.audienceIndex.partitionKey]: keys.channelAudience(channel),
+            ...(ttl !== undefined ? { [TABLE.ttlAttribute]: ttl } : {}),
+          },
+        }),
+      ),
+    );
+    return { created: true };
+  }
+
+  async unsubscribe(connectionId: string, channel: string): Promise<void> {
+    const meta = await this.call('unsubscribe', () =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.table,
+          Key: { [TABLE.partitionKey]: keys.connection(connectionId), [TABLE.sortKey]: keys.meta },
+          ProjectionExpression: '#sk',
+          ExpressionAttributeNames: { '#sk': TABLE.sortKey },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    if (!meta.Item) throw new UnknownConnectionError(connectionId);
+    await this.call('unsubscribe', () =>
+      this.client.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { [TABLE.partitionKey]: keys.connection(connectionId), [TABLE.sortKey]: keys.subscription(channel) },
+        }),
+      ),
+    );
+  }
+
+  async *audience(audience: Audience): AsyncIterable<readonly string[]> {
+    switch (audience.kind) {
+      case 'connectionId': {
+        const { connectionId } = audience;
+        const meta = await this.call('audience', () =>
+          this.client.send(
+            new GetCommand({
+              TableName: this.table,
+              Key: { [TABLE.partitionKey]: keys.connection(connectionId), [TABLE.sortKey]: keys.meta },
+              ProjectionExpression: '#sk',
+              ExpressionAttributeNames: { '#sk': TABLE.sortKey },
+            }),
+          ),
+        );
+        yield meta.Item ? [connectionId] : [];
+        return;
+      }
+      case 'channel':
+        yield* this.indexIds(TABLE.audienceIndex, keys.channelAudience(audience.channel));
+        return;
+      case 'userId':
+        yield* this.indexIds(TABLE.audienceIndex, keys.userAudience(audience.userId));
+        return;
+      case 'broadcast':
+        // Shards are read one after the other: the consumer (deliver) is the bottleneck, and each
+        // shard is its own partition so no single key takes the whole read load.
+        for (let shard = 0; shard < this.options.broadcastShards; shard++) {
+          yield* this.indexIds(TABLE.broadcastIndex, keys.shard(shard));
+        }
+        return;
+    }
+  }
+
+  private async *indexIds(
+    index: { readonly name: string; readonly partitionKey: string; readonly sortKey: string },
+    value: string,
+  ): AsyncGenerator<readonly string[]> {
+    const pages = this.query({
+      TableName: this.table,
+      IndexName: index.name,
+      KeyConditionExpression: '#k = :v',
+      ExpressionAttributeNames: { '#k': index.partitionKey, '#id': index.sortKey },
+      ExpressionAttributeValues: { ':v': value },
+      ProjectionExpression: '#id',
+    });
+    const iterator = pages[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await this.call('audience', () => iterator.next());
+      if (next.done) return;
+      yield next.value.map((item) => item[index.sortKey] as string);
+    }
+  }
+
+  /** Every page of a query, following LastEvaluatedKey to the end. */
+  private async *query(input: QueryCommandInput): AsyncGenerator<Record<string, unknown>[]> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          ...input,
+          ...(this.options.queryPageSize ? { Limit: this.options.queryPageSize } : {}),
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      startKey = page.LastEvaluatedKey;
+      yield page.Items ?? [];
+    } while (startKey);
+  }
+
+  private async deleteBatch(batch: Key[]): Promise<void> {
+    const attempts = this.options.batchWriteAttempts ?? 8;
+    const sleep = this.options.sleep ?? realSleep;
+    let pending: NonNullable<NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string]> = batch.map(
+      (Key) => ({ DeleteRequest: { Key } }),
+    );
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const result = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
+      pending = result.UnprocessedItems?.[this.table] ?? [];
+      if (pending.length === 0) return;
+      if (attempt >= attempts) {
+        throw new StoreError(`${pending.length} deletes still unprocessed after ${attempts} BatchWriteItem attempts`);
+      }
+      // Unprocessed items mean the partition is throttled: back off before retrying them.
+      await sleep(fullJitterDelay(attempt, { baseDelayMs: 50, maxDelayMs: 1000 }));
+    }
+  }
+
+  /** Runs a store operation; SDK failures become StoreErrors, typed core errors pass through. */
+  private async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof StoreError || error instanceof UnknownConnectionError || error instanceof TooManySubscriptionsError) {
+        throw error;
+      }
+      const name = error instanceof Error ? error.name : 'Error';
+      throw new StoreError(`Connection store ${operation} failed (${name})`, { cause: error });
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import { USER_ID_PATTERN } from '../../shared/limits';
+import type { ConnectionStore } from './connection-store';
+import type { Logger } from './logger';
+
+/** What `$connect` knows about a new connection. */
+export interface ConnectInput {
+  readonly connectionId: string;
+  /** Epoch ms of the handshake; defaults to `now`. */
+  readonly connectedAt?: number;
+  /** The authorizer's principal, when there is one. */
+  readonly userId?: string;
+}
+
+/** Registers a new connection with a TTL of `now + ttlSeconds`. Store errors propagate. */
+export async function registerConnection(
+  input: ConnectInput,
+  deps: { readonly store: ConnectionStore; readonly ttlSeconds: number; readonly logger: Logger; readonly now?: () => number },
+): Promise<void> {
+  const now = (deps.now ?? Date.now)();
+  let userId = input.userId;
+  if (userId !== undefined && !USER_ID_PATTERN.test(userId)) {
+    // The push side only accepts ids matching USER_ID_PATTERN, so such a user could never be targeted.
+    deps.logger.warn('authorizer user id ignored: it does not match USER_ID_PATTERN', {
+      connectionId: input.connectionId,
+      userIdLength: userId.length,
+    });
+    userId = undefined;
+  }
+  await deps.store.register({
+    connectionId: input.connectionId,
+    connectedAt: input.connectedAt ?? now,
+    ttl: Math.floor(now / 1000) + deps.ttlSeconds,
+    ...(userId !== undefined ? { userId } : {}),
+  });
+}
+
+/** Removes a connection and all of its subscriptions; succeeds when nothing is left to remove. */
+export async function unregisterConnection(connectionId: string, deps: { readonly store: ConnectionStore }): Promise<void> {
+  await deps.store.remove(connectionId);
+}

@@ -1,0 +1,42 @@
+import type { Audience } from '../../shared/events';
+
+/** What is known about a new connection when it is registered. */
+export interface ConnectionRegistration {
+  readonly connectionId: string;
+  /** Epoch milliseconds of the handshake (`requestContext.connectedAt`). */
+  readonly connectedAt: number;
+  /** Epoch seconds after which DynamoDB may expire the record. */
+  readonly ttl: number;
+  /** The authenticated user, when the authorizer named one. */
+  readonly userId?: string;
+}
+
+/** Result of a subscribe: `created` is false when the connection was already subscribed. */
+export interface SubscribeResult {
+  readonly created: boolean;
+}
+
+/**
+ * The registry of live connections and their channel subscriptions. Every lookup is a key query,
+ * paginated to the end.
+ */
+export interface ConnectionStore {
+  /** Writes the connection's record. */
+  register(registration: ConnectionRegistration): Promise<void>;
+  /** Deletes the connection's record and all of its subscriptions; a no-op when nothing is left. */
+  remove(connectionId: string): Promise<void>;
+  /**
+   * Subscribes a registered connection to a channel. Idempotent: an existing subscription is not
+   * counted twice.
+   * @throws UnknownConnectionError when the connection is not registered
+   * @throws TooManySubscriptionsError when the connection already has `maxSubscriptions` channels
+   */
+  subscribe(connectionId: string, channel: string, maxSubscriptions: number): Promise<SubscribeResult>;
+  /**
+   * Removes one subscription (a no-op when it does not exist).
+   * @throws UnknownConnectionError when the connection is not registered
+   */
+  unsubscribe(connectionId: string, channel: string): Promise<void>;
+  /** The connection ids of an audience, one page at a time (pages may be empty). */
+  audience(audience: Audience): AsyncIterable<readonly string[]>;
+}

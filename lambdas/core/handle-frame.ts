@@ -1,0 +1,123 @@
+import { CHANNEL_PATTERN, MAX_CHANNEL_LENGTH, MAX_MESSAGE_BYTES } from '../../shared/limits';
+import { CLIENT_ACTIONS, ERROR_CODES, type ErrorCode, type ErrorMessage, type ServerMessage } from '../../shared/protocol';
+import type { ConnectionStore } from './connection-store';
+import { TooManySubscriptionsError, UnknownConnectionError } from './errors';
+import type { Logger } from './logger';
+
+/** Collaborators and settings of {@link handleFrame}. */
+export interface HandleFrameDeps {
+  readonly store: ConnectionStore;
+  readonly maxSubscriptions: number;
+  readonly logger: Logger;
+}
+
+/** Human description of CHANNEL_PATTERN, for error messages. */
+export const CHANNEL_RULE =
+  `1 to ${MAX_CHANNEL_LENGTH} characters of letters, digits and "_-.:@=,", starting with a letter or a digit`;
+
+/** Builds a `{"type":"error"}` frame. */
+export function errorMessage(code: ErrorCode, message: string): ErrorMessage {
+  return { type: 'error', code, message };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Handles one client frame of the `$default` route and returns the reply frame. Never throws: every
+ * failure, expected or not, becomes an `{"type":"error"}` frame.
+ */
+export async function handleFrame(
+  input: { readonly connectionId: string; readonly body: string | undefined | null },
+  deps: HandleFrameDeps,
+): Promise<ServerMessage> {
+  const body = input.body ?? '';
+  const bytes = Buffer.byteLength(body, 'utf8');
+  if (bytes > MAX_MESSAGE_BYTES) {
+    return errorMessage(
+      ERROR_CODES.MessageTooLarge,
+      `The frame is ${bytes} bytes; the most a message may be is ${MAX_MESSAGE_BYTES} bytes`,
+    );
+  }
+
+  let frame: unknown;
+  try {
+    frame = JSON.parse(body);
+  } catch {
+    return errorMessage(
+      ERROR_CODES.InvalidJson,
+      'The frame is not valid JSON; send a JSON object such as {"action":"ping"}',
+    );
+  }
+  if (!isRecord(frame) || typeof frame.action !== 'string') {
+    return errorMessage(
+      ERROR_CODES.InvalidFrame,
+      'The frame must be a JSON object with a string "action", such as {"action":"subscribe","channel":"news"}',
+    );
+  }
+
+  const action = frame.action;
+  switch (action) {
+    case 'ping':
+      return { type: 'pong' };
+    case 'subscribe':
+    case 'unsubscribe': {
+      const channel = frame.channel;
+      if (typeof channel !== 'string' || !CHANNEL_PATTERN.test(channel)) {
+        return errorMessage(
+          ERROR_CODES.InvalidChannel,
+          `"${action}" needs a "channel" of ${CHANNEL_RULE}`,
+        );
+      }
+      try {
+        if (action === 'subscribe') {
+          await deps.store.subscribe(input.connectionId, channel, deps.maxSubscriptions);
+          return { type: 'subscribed', channel };
+        }
+        await deps.store.unsubscribe(input.connectionId, channel);
+        return { type: 'unsubscribed', channel };
+      } catch (error) {
+        return storeFailure(error, input.connectionId, action, deps.logger);
+      }
+    }
+    default:
+      return errorMessage(
+        ERROR_CODES.UnknownAction,
+        `Unknown action "${truncate(action, 64)}"; valid actions are ${CLIENT_ACTIONS.map((a) => `"${a}"`).join(', ')}`,
+      );
+  }
+}
+
+function storeFailure(error: unknown, connectionId: string, action: string, logger: Logger): ErrorMessage {
+  if (error instanceof TooManySubscriptionsError) {
+    return errorMessage(ERROR_CODES.TooManySubscriptions, error.message);
+  }
+  if (error instanceof UnknownConnectionError) {
+    return errorMessage(
+      ERROR_CODES.UnknownConnection,
+      'This connection is not registered (it may have expired); reconnect and subscribe again',
+    );
+  }
+  logger.error('frame failed', { connectionId, action, error: describeError(error) });
+  return errorMessage(ERROR_CODES.InternalError, 'The server could not handle the frame; try again');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** A loggable summary of an error: name, code, message and the cause's name (never payloads). */
+export function describeError(error: unknown): Record<string, unknown> {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    const cause = (error as { cause?: unknown }).cause;
+    return {
+      name: error.name,
+      ...(typeof code === 'string' ? { code } : {}),
+      message: error.message,
+      ...(cause instanceof Error ? { cause: `${cause.name}: ${cause.message}` } : {}),
+    };
+  }
+  return { message: String(error) };
+}

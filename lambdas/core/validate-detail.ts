@@ -1,0 +1,140 @@
+import { PushError } from '../../shared/errors';
+import { AUDIENCE_KEYS, type Audience, type AudienceKey } from '../../shared/events';
+import { CHANNEL_PATTERN, MAX_MESSAGE_BYTES, USER_ID_PATTERN } from '../../shared/limits';
+import type { PushMessage } from '../../shared/protocol';
+import { CHANNEL_RULE } from './handle-frame';
+
+/** Stable codes of {@link InvalidEventError}. */
+export const INVALID_EVENT_CODES = {
+  /** The event is not an object with a string `id` and an object `detail`. */
+  InvalidEnvelope: 'InvalidEnvelope',
+  /** `detail` names no audience. */
+  NoAudience: 'NoAudience',
+  /** `detail` names more than one audience. */
+  MultipleAudiences: 'MultipleAudiences',
+  /** The audience's value has the wrong type or syntax. */
+  InvalidAudience: 'InvalidAudience',
+  /** `detail` has a field that is neither an audience nor `data`. */
+  UnknownField: 'UnknownField',
+  /** `detail.data` is missing. */
+  MissingData: 'MissingData',
+  /** The framed message is bigger than API Gateway delivers. */
+  MessageTooLarge: 'MessageTooLarge',
+} as const;
+export type InvalidEventCode = (typeof INVALID_EVENT_CODES)[keyof typeof INVALID_EVENT_CODES];
+
+/** A push event that can never be delivered; `message` says what is wrong and how to fix it. */
+export class InvalidEventError extends PushError {
+  constructor(code: InvalidEventCode, reason: string) {
+    super(code, reason);
+  }
+  /** The reason, as sent to the dead-letter queue. */
+  get reason(): string {
+    return this.message;
+  }
+}
+
+/** A valid push: who receives it and the framed message, serialized once. */
+export interface ValidPush {
+  readonly eventId: string;
+  readonly audience: Audience;
+  readonly message: PushMessage;
+  /** UTF-8 bytes of the framed message, posted as is to every connection. */
+  readonly payload: Uint8Array;
+}
+
+export type ValidationResult = { ok: true; push: ValidPush } | { ok: false; error: InvalidEventError };
+
+const ALLOWED_FIELDS: ReadonlySet<string> = new Set<string>([...AUDIENCE_KEYS, 'data']);
+const EXAMPLE = 'e.g. {"channel":"scores","data":{…}}';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function invalid(code: InvalidEventCode, reason: string): ValidationResult {
+  return { ok: false, error: new InvalidEventError(code, reason) };
+}
+
+/**
+ * Validates an EventBridge push event: its `detail` names exactly one audience (`channel`, `userId`,
+ * `connectionId` or `broadcast: true`) and `data` (any JSON), and the framed message fits in
+ * MAX_MESSAGE_BYTES.
+ */
+export function validateDetail(event: unknown): ValidationResult {
+  if (!isRecord(event) || typeof event.id !== 'string' || event.id.length === 0) {
+    return invalid(INVALID_EVENT_CODES.InvalidEnvelope, 'The event has no string "id"; publish it through EventBridge PutEvents');
+  }
+  const detail = event.detail;
+  if (!isRecord(detail)) {
+    return invalid(INVALID_EVENT_CODES.InvalidEnvelope, `"detail" must be a JSON object naming one audience and "data", ${EXAMPLE}`);
+  }
+
+  const unknown = Object.keys(detail).filter((k) => !ALLOWED_FIELDS.has(k));
+  if (unknown.length > 0) {
+    return invalid(
+      INVALID_EVENT_CODES.UnknownField,
+      `"detail" has unknown field(s) ${unknown.map((k) => `"${k}"`).join(', ')}; allowed are ${[...ALLOWED_FIELDS].map((k) => `"${k}"`).join(', ')}`,
+    );
+  }
+  const named = AUDIENCE_KEYS.filter((k) => detail[k] !== undefined);
+  if (named.length === 0) {
+    return invalid(
+      INVALID_EVENT_CODES.NoAudience,
+      `"detail" names no audience; add exactly one of "channel", "userId", "connectionId" or "broadcast": true, ${EXAMPLE}`,
+    );
+  }
+  if (named.length > 1) {
+    return invalid(
+      INVALID_EVENT_CODES.MultipleAudiences,
+      `"detail" names ${named.length} audiences (${named.map((k) => `"${k}"`).join(', ')}); keep exactly one, or publish one event per audience`,
+    );
+  }
+  const audienceOrError = toAudience(named[0]!, detail[named[0]!]);
+  if (typeof audienceOrError === 'string') {
+    return invalid(INVALID_EVENT_CODES.InvalidAudience, audienceOrError);
+  }
+  if (!('data' in detail) || detail.data === undefined) {
+    return invalid(INVALID_EVENT_CODES.MissingData, '"detail" has no "data"; add the payload to push as "data" (any JSON value)');
+  }
+
+  const message: PushMessage = {
+    type: 'message',
+    ...(audienceOrError.kind === 'channel' ? { channel: audienceOrError.channel } : {}),
+    id: event.id,
+    data: detail.data,
+  };
+  const payload = Buffer.from(JSON.stringify(message), 'utf8');
+  if (payload.byteLength > MAX_MESSAGE_BYTES) {
+    return invalid(
+      INVALID_EVENT_CODES.MessageTooLarge,
+      `The framed message is ${payload.byteLength} bytes; API Gateway delivers at most ${MAX_MESSAGE_BYTES}. Send a smaller "data" (e.g. a reference the client fetches)`,
+    );
+  }
+  return { ok: true, push: { eventId: event.id, audience: audienceOrError, message, payload } };
+}
+
+function toAudience(key: AudienceKey, value: unknown): Audience | string {
+  switch (key) {
+    case 'channel':
+      if (typeof value !== 'string' || !CHANNEL_PATTERN.test(value)) {
+        return `"channel" must be a string of ${CHANNEL_RULE}`;
+      }
+      return { kind: 'channel', channel: value };
+    case 'userId':
+      if (typeof value !== 'string' || !USER_ID_PATTERN.test(value)) {
+        return '"userId" must be a string of 1 to 256 characters of letters, digits and "_-.:@=,|+", starting with a letter or a digit';
+      }
+      return { kind: 'userId', userId: value };
+    case 'connectionId':
+      if (typeof value !== 'string' || value.length === 0 || value.length > 128) {
+        return '"connectionId" must be a non-empty string (the requestContext.connectionId of a connection)';
+      }
+      return { kind: 'connectionId', connectionId: value };
+    case 'broadcast':
+      if (value !== true) {
+        return `"broadcast" must be true (got ${JSON.stringify(value)}); to target fewer connections use "channel", "userId" or "connectionId"`;
+      }
+      return { kind: 'broadcast' };
+  }
+}

@@ -1,0 +1,220 @@
+import { Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AccessLogFormat, CfnAccount } from 'aws-cdk-lib/aws-apigateway';
+import {
+  LogGroupLogDestination,
+  WebSocketApi,
+  WebSocketRoute,
+  WebSocketStage,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IFunction } from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import { ROUTE_SELECTION_EXPRESSION } from '../../shared/protocol';
+import { InvalidConfigError, STAGE_NAME_PATTERN } from '../config';
+
+/** Properties of a {@link PushWebSocketApi}. */
+export interface PushWebSocketApiProps {
+  /** Function of the `$connect` route. */
+  readonly connectHandler: IFunction;
+  /** Function of the `$disconnect` route. */
+  readonly disconnectHandler: IFunction;
+  /** Function of the `$default` route; its response `body` is sent back to the client as a frame. */
+  readonly defaultHandler: IFunction;
+  /**
+   * Name of the stage.
+   * @default 'prod'
+   */
+  readonly stageName?: string;
+  /**
+   * Steady-state requests per second of the stage's default route settings.
+   * @default 500
+   */
+  readonly throttlingRateLimit?: number;
+  /**
+   * Burst capacity of the stage's default route settings.
+   * @default 1000
+   */
+  readonly throttlingBurstLimit?: number;
+  /**
+   * Retention of the access log group.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Whether to set API Gateway's account-level CloudWatch Logs role (`AWS::ApiGateway::Account`), without
+   * which a WebSocket stage with logging fails to deploy ("CloudWatch Logs role ARN must be set in account
+   * settings"). The setting is shared by every API of the account and region, so the role is retained when
+   * the stack is deleted (deleting it would silently break other APIs' logging). Turn this off when the
+   * account already has the role.
+   * @default true
+   */
+  readonly createCloudWatchRole?: boolean;
+}
+
+/**
+ * The fields of the stage's JSON access log. Deliberately no message body, headers or query string:
+ * those may carry tokens or user data.
+ */
+export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
+  requestId: '$context.requestId',
+  connectionId: '$context.connectionId',
+  eventType: '$context.eventType',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  integrationError: '$context.integrationErrorMessage',
+  requestTime: '$context.requestTime',
+  ip: '$context.identity.sourceIp',
+};
+
+/**
+ * The WebSocket API: route selection on `$request.body.action`, Lambda integrations on `$connect`,
+ * `$disconnect` and `$default` (whose response is returned to the client), and one auto-deployed stage
+ * with throttling and JSON access logs.
+ */
+export class PushWebSocketApi extends Construct {
+  /** The WebSocket API. */
+  public readonly api: WebSocketApi;
+  /** The stage. */
+  public readonly stage: WebSocketStage;
+  /** The `$connect` route. */
+  public readonly connectRoute: WebSocketRoute;
+  /** The `$disconnect` route. */
+  public readonly disconnectRoute: WebSocketRoute;
+  /** The `$default` route. */
+  public readonly defaultRoute: WebSocketRoute;
+  /** The stage's access log group. */
+  public readonly accessLogGroup: logs.LogGroup;
+  /** API Gateway's account-level CloudWatch Logs role, when this construct sets it. */
+  public readonly cloudWatchRole?: iam.Role;
+  /** `wss://{api}.execute-api.{region}.{suffix}/{stage}`: where clients connect. */
+  public readonly webSocketUrl: string;
+  /** `https://{api}.execute-api.{region}.{suffix}/{stage}`: the management API's endpoint. */
+  public readonly callbackUrl: string;
+
+  constructor(scope: Construct, id: string, props: PushWebSocketApiProps) {
+    super(scope, id);
+    const stageName = props.stageName ?? 'prod';
+    if (!STAGE_NAME_PATTERN.test(stageName)) {
+      throw new InvalidConfigError(
+        'stageName',
+        `Invalid stageName "${stageName}". Expected 1 to 128 letters, digits, hyphens or underscores, e.g. 'prod'.`,
+      );
+    }
+
+    this.api = new WebSocketApi(this, 'Api', {
+      apiName: Names.uniqueResourceName(this, { maxLength: 100 }),
+      description: 'WebSocket push: clients connect here and receive pushed events',
+      routeSelectionExpression: ROUTE_SELECTION_EXPRESSION,
+    });
+    const route = (routeKey: string, id: string, handler: IFunction, returnResponse: boolean) =>
+      this.api.addRoute(routeKey, {
+        integration: new WebSocketLambdaIntegration(`${id}Integration`, handler),
+        returnResponse,
+      });
+    this.connectRoute = route('$connect', 'Connect', props.connectHandler, false);
+    this.disconnectRoute = route('$disconnect', 'Disconnect', props.disconnectHandler, false);
+    this.defaultRoute = route('$default', 'Default', props.defaultHandler, true);
+
+    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage = new WebSocketStage(this, 'Stage', {
+      webSocketApi: this.api,
+      stageName,
+      autoDeploy: true,
+      throttle: {
+        rateLimit: props.throttlingRateLimit ?? 500,
+        burstLimit: props.throttlingBurstLimit ?? 1000,
+      },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogGroup),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+    });
+    // With autoDeploy, the stage's first deployment should already contain every route.
+    for (const r of [this.connectRoute, this.disconnectRoute, this.defaultRoute]) this.stage.node.addDependency(r);
+
+    if (props.createCloudWatchRole ?? true) {
+      this.cloudWatchRole = new iam.Role(this, 'CloudWatchRole', {
+        assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+        description: 'API Gateway account-level role to write execution and access logs to CloudWatch Logs',
+        managedPolicies: [
+          iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonAPIGatewayPushToCloudWatchLogs'),
+        ],
+      });
+      this.cloudWatchRole.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      const account = new CfnAccount(this, 'Account', { cloudWatchRoleArn: this.cloudWatchRole.roleArn });
+      account.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      this.stage.node.addDependency(account);
+      NagSuppressions.addResourceSuppressions(this.cloudWatchRole, [
+        {
+          id: 'AwsSolutions-IAM4',
+          reason:
+            'AmazonAPIGatewayPushToCloudWatchLogs is the AWS-maintained policy made for this account-level role: ' +
+            'API Gateway writes the logs of every API of the account and region with it, to log groups it names.',
+          appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
+        },
+      ]);
+    }
+
+    this.webSocketUrl = this.stage.url;
+    this.callbackUrl = this.stage.callbackUrl;
+
+    NagSuppressions.addResourceSuppressions(this.connectRoute.node.defaultChild!, [
+      {
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Public channels only for now: anyone may connect and subscribe. A Lambda authorizer on $connect ' +
+          'comes with the authorizer issue.',
+      },
+    ]);
+    for (const r of [this.disconnectRoute, this.defaultRoute]) {
+      NagSuppressions.addResourceSuppressions(r.node.defaultChild!, [
+        {
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'API Gateway WebSocket APIs authorize only on $connect; this route runs on a connection that ' +
+            '$connect already admitted and cannot take an authorizer.',
+        },
+      ]);
+    }
+  }
+
+  /**
+   * Lets the grantee post to connections of this stage through the management API
+   * (`execute-api:ManageConnections` on `…/<stage>/POST/@connections/*`, nothing else).
+   */
+  public grantManageConnections(grantee: iam.IGrantable): iam.Grant {
+    const principal = grantee.grantPrincipal;
+    if (principal instanceof iam.Role) {
+      NagSuppressions.addResourceSuppressions(principal, [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'Connection ids are assigned by API Gateway at run time, so they cannot be listed at deploy time; ' +
+            'the wildcard is limited to POST on the @connections of this API and stage.',
+          appliesTo: [
+            {
+              regex: `/^Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<[A-Za-z0-9]+>\\/${this.stage.stageName}\\/POST\\/@connections\\/\\*$/`,
+            },
+          ],
+        },
+      ], true);
+    }
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['execute-api:ManageConnections'],
+      resourceArns: [
+        Stack.of(this).formatArn({
+          service: 'execute-api',
+          resource: this.api.apiId,
+          resourceName: `${this.stage.stageName}/POST/@connections/*`,
+        }),
+      ],
+    });
+  }
+}

@@ -1,0 +1,101 @@
+import { PushError } from '../shared/errors';
+
+/** A command-line flag of `npm start` is wrong; the message names it and says what it accepts. */
+export class FlagError extends PushError {
+  constructor(message: string) {
+    super('InvalidFlag', message);
+  }
+}
+
+/** Options of `npm start` (the local cloud), from its flags. */
+export interface LocalFlags {
+  host: string;
+  /** Gateway port (WebSocket API, management API, page). 0 picks a free port. */
+  port: number;
+  /** AWS endpoint port (DynamoDB, EventBridge, SQS). 0 picks a free port. */
+  awsPort: number;
+  /** Context values passed to `cdk synth` (`-c key=value`), e.g. stageName. */
+  context: Record<string, string>;
+  /** Folder of an existing cloud assembly; with it, no synth is run. */
+  cdkOut?: string;
+  stack?: string;
+  /** Keep the tables in this folder across restarts (default: in memory). */
+  persist?: string;
+  idleTimeoutMs?: number;
+  maxConnectionMs?: number;
+  watch: boolean;
+  help: boolean;
+}
+
+export const USAGE = `usage: npm start -- [flags]
+  --port N              gateway port: WebSocket API, management API and page (default 3001; 0 = free port)
+  --aws-port N          AWS endpoint port: DynamoDB, EventBridge, SQS (default 3002; 0 = free port)
+  --host ADDR           address to listen on (default 127.0.0.1)
+  --stage NAME          stage name (passed to the synth as -c stageName=NAME)
+  -c, --context K=V     any CDK context value for the synth (repeatable)
+  --cdk-out DIR         run an already synthesized cloud assembly instead of synthesizing
+  --stack NAME          the stack to run when the assembly holds several
+  --persist DIR         keep the tables in DIR across restarts (default: in memory)
+  --idle-timeout DUR    close idle connections after DUR (default 10m, as API Gateway), e.g. 500ms, 30s
+  --max-connection DUR  close every connection after DUR (default 2h, as API Gateway)
+  --watch               re-synthesize and restart when bin/, lib/, lambdas/ or shared/ change
+  --help                this text`;
+
+/** Parses a duration such as `500ms`, `30s`, `10m`, `2h` (a bare number is milliseconds). */
+export function parseDuration(flag: string, text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) throw new FlagError(`${flag} "${text}" is not a duration. Use a number with ms, s, m or h, e.g. ${flag} 30s.`);
+  const n = Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms'];
+  if (n <= 0) throw new FlagError(`${flag} must be more than zero, e.g. ${flag} 30s.`);
+  return n;
+}
+
+function parsePort(flag: string, text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 65535) {
+    throw new FlagError(`${flag} "${text}" is not a port. Use 0 to 65535 (0 picks a free port), e.g. ${flag} 3001.`);
+  }
+  return Number(text);
+}
+
+/** Parses `npm start`'s flags; throws FlagError naming the bad flag. */
+export function parseFlags(argv: string[]): LocalFlags {
+  const flags: LocalFlags = { host: '127.0.0.1', port: 3001, awsPort: 3002, context: {}, watch: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i];
+    const [name, inline] = raw.startsWith('--') ? raw.split(/=(.*)/s) : [raw, undefined];
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      const next = argv[++i];
+      if (next === undefined) throw new FlagError(`${name} needs a value. See --help.`);
+      return next;
+    };
+    switch (name) {
+      case '--port': flags.port = parsePort(name, value()); break;
+      case '--aws-port': flags.awsPort = parsePort(name, value()); break;
+      case '--host': flags.host = value(); break;
+      case '--stage': flags.context.stageName = value(); break;
+      case '-c':
+      case '--context': {
+        const kv = value();
+        const eq = kv.indexOf('=');
+        if (eq < 1) throw new FlagError(`${name} "${kv}" must be KEY=VALUE, e.g. ${name} stageName=dev.`);
+        flags.context[kv.slice(0, eq)] = kv.slice(eq + 1);
+        break;
+      }
+      case '--cdk-out': flags.cdkOut = value(); break;
+      case '--stack': flags.stack = value(); break;
+      case '--persist': flags.persist = value(); break;
+      case '--idle-timeout': flags.idleTimeoutMs = parseDuration(name, value()); break;
+      case '--max-connection': flags.maxConnectionMs = parseDuration(name, value()); break;
+      case '--watch': flags.watch = true; break;
+      case '-h':
+      case '--help': flags.help = true; break;
+      default:
+        throw new FlagError(`unknown flag "${raw}". See --help.`);
+    }
+  }
+  if (flags.port !== 0 && flags.port === flags.awsPort) {
+    throw new FlagError(`--port and --aws-port are both ${flags.port}; give them different ports.`);
+  }
+  return flags;
+}
