@@ -17,10 +17,29 @@ export class AwsServiceError extends Error {
     public readonly type: string,
     message: string,
     public readonly statusCode = 400,
+    /** Extra wire details some services need (optional; the three-argument form is unchanged). */
+    public readonly details: AwsServiceErrorDetails = {},
   ) {
     super(message);
     this.name = 'AwsServiceError';
   }
+}
+
+/** Optional details of an `AwsServiceError`. */
+export interface AwsServiceErrorDetails {
+  /**
+   * Value of the `x-amzn-query-error` header (`<legacy code>;<Sender|Receiver>`) that services with the
+   * `awsQueryCompatible` trait (SQS) send with every JSON error, e.g. `AWS.SimpleQueueService.NonExistentQueue;Sender`.
+   */
+  readonly queryError?: string;
+}
+
+/**
+ * Optional hook: the endpoint calls it once it listens, with its base URL (`http://127.0.0.1:<port>`), for
+ * services whose answers contain their own URL (SQS queue URLs).
+ */
+export interface AwsEndpointAware {
+  setEndpointUrl(url: string): void;
 }
 
 /** Account and region the local cloud pretends to be. */

@@ -1,0 +1,103 @@
+import WebSocket from 'ws';
+import type { ConnectionScope } from './events';
+import type { GatewayLimits } from './types';
+
+/** Close codes and reasons the gateway uses. */
+export const CLOSE = {
+  /** Idle timeout and maximum connection duration (API Gateway: "Going away"). */
+  goingAway: { code: 1001, reason: 'Going away' },
+  /** A binary frame from the client (API Gateway accepts text frames only). */
+  unsupportedData: { code: 1003, reason: 'Binary frames are not supported' },
+  /** A frame over 32 KB or a message over 128 KB. */
+  tooBig: { code: 1009, reason: 'Message too big' },
+  /** `DELETE @connections/{id}`. */
+  deleted: { code: 1000, reason: '' },
+} as const;
+
+/**
+ * One established WebSocket connection: its identity, its timers (idle and maximum duration) and how to
+ * send to it and close it. The gateway owns the instances; nothing here is global.
+ */
+export class GatewayConnection {
+  /** Epoch ms of the last data frame from the client or message sent to it. */
+  lastActiveAt: number;
+  /** Code and reason of a close the gateway started (reported to `$disconnect` instead of the echo). */
+  closeIntent?: { code: number; reason: string };
+  private idleTimer?: NodeJS.Timeout;
+  private readonly lifetimeTimer: NodeJS.Timeout;
+  private terminateTimer?: NodeJS.Timeout;
+
+  constructor(
+    readonly scope: ConnectionScope,
+    readonly ws: WebSocket,
+    private readonly limits: GatewayLimits,
+  ) {
+    this.lastActiveAt = scope.connectedAt;
+    const lifetimeLeft = Math.max(0, scope.connectedAt + limits.maxConnectionMs - Date.now());
+    this.lifetimeTimer = setTimeout(() => this.close(CLOSE.goingAway.code, CLOSE.goingAway.reason), lifetimeLeft);
+    this.touch();
+  }
+
+  /** The connection id. */
+  get id(): string {
+    return this.scope.connectionId;
+  }
+
+  /** True while the socket is open and the gateway has not started closing it. */
+  get open(): boolean {
+    return this.ws.readyState === WebSocket.OPEN && !this.closeIntent;
+  }
+
+  /** Records activity and restarts the idle timer. */
+  touch(): void {
+    this.lastActiveAt = Date.now();
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.close(CLOSE.goingAway.code, CLOSE.goingAway.reason), this.limits.idleTimeoutMs);
+  }
+
+  /**
+   * Sends one message, split into frames of at most `maxFrameBytes` as API Gateway does; a text frame
+   * unless `binary`. Counts as activity.
+   */
+  send(data: Buffer, binary: boolean): void {
+    const max = this.limits.maxFrameBytes;
+    if (data.length <= max) {
+      this.ws.send(data, { binary });
+    } else {
+      for (let offset = 0; offset < data.length; offset += max) {
+        this.ws.send(data.subarray(offset, offset + max), { binary, fin: offset + max >= data.length });
+      }
+    }
+    this.touch();
+  }
+
+  /** Starts a close handshake from the gateway's side; forces the socket shut if the client does not answer. */
+  close(code: number, reason: string, forceAfterMs = 5000): void {
+    if (this.closeIntent || this.ws.readyState >= WebSocket.CLOSING) return;
+    this.closeIntent = { code, reason };
+    this.stopTimers();
+    this.ws.close(code, reason);
+    this.terminateTimer = setTimeout(() => this.ws.terminate(), forceAfterMs);
+    this.terminateTimer.unref();
+  }
+
+  /**
+   * Records why `ws` itself closed the connection (a protocol error it detected), so `$disconnect`
+   * reports that code rather than 1006.
+   */
+  noteClose(code: number, reason: string): void {
+    this.closeIntent ??= { code, reason };
+    this.stopTimers();
+  }
+
+  /** Clears every timer (called once the socket is closed). */
+  dispose(): void {
+    this.stopTimers();
+    clearTimeout(this.terminateTimer);
+  }
+
+  private stopTimers(): void {
+    clearTimeout(this.idleTimer);
+    clearTimeout(this.lifetimeTimer);
+  }
+}

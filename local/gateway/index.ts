@@ -1,0 +1,13 @@
+/** The local API Gateway WebSocket API and its management API. */
+export { startGateway, WebSocketGateway, DEFAULT_GATEWAY_LIMITS } from './gateway';
+export { GatewayError, GATEWAY_ERROR_CODES, type GatewayErrorCode } from './errors';
+export { compileRouteSelection, type RouteSelector } from './route-selection';
+export type {
+  Gateway,
+  GatewayAuthorizer,
+  GatewayFaults,
+  GatewayLimits,
+  GatewayOptions,
+  RouteIntegration,
+} from './types';
+export type { WebSocketRequestContext } from './events';

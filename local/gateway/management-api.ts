@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CLOSE, type GatewayConnection } from './connection';
+import type { GatewayLimits } from './types';
+
+/** What the management API needs from the gateway. */
+export interface ManagementContext {
+  stage: string;
+  limits: GatewayLimits;
+  /** The open connection with this id, if any. */
+  find(connectionId: string): GatewayConnection | undefined;
+  log(line: string): void;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function isUtf8(data: Buffer): boolean {
+  try {
+    utf8.decode(data);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The `@connections` path's connection id (URL-decoded), or `undefined` if the path is not
+ * `/<stage>/@connections/{id}` (`@` may arrive as `%40`, as some clients encode it).
+ */
+export function connectionIdOf(pathname: string, stage: string): string | undefined {
+  const prefixes = [`/${stage}/@connections/`, `/${stage}/%40connections/`];
+  const prefix = prefixes.find((p) => pathname.startsWith(p));
+  if (!prefix) return undefined;
+  const raw = pathname.slice(prefix.length);
+  if (raw === '' || raw.includes('/')) return undefined;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+function reply(res: ServerResponse, status: number, body?: unknown, errorType?: string): void {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(text)),
+    'x-amzn-RequestId': randomUUID(),
+  };
+  if (errorType) headers['x-amzn-ErrorType'] = errorType;
+  res.writeHead(status, headers);
+  res.end(text);
+}
+
+/** 410 as API Gateway answers it: `x-amzn-ErrorType: GoneException` and a body without a message. */
+const gone = (res: ServerResponse) => reply(res, 410, { message: null }, 'GoneException');
+
+/** Reads a request body, keeping at most `max` bytes; reports whether it was longer. */
+function readBody(req: IncomingMessage, max: number): Promise<{ data: Buffer; tooLarge: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve({ data: Buffer.concat(chunks), tooLarge }));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Serves API Gateway's management API (`POST|GET|DELETE /<stage>/@connections/{id}`) for the
+ * AWS SDK's `ApiGatewayManagementApiClient` and the AWS CLI (signatures are not checked).
+ *
+ * @returns true if the request was for the management API (and has been answered).
+ */
+export function handleManagementRequest(req: IncomingMessage, res: ServerResponse, ctx: ManagementContext): boolean {
+  const pathname = (req.url ?? '/').split('?')[0]!;
+  const connectionId = connectionIdOf(pathname, ctx.stage);
+  if (connectionId === undefined) return false;
+  void serve(req, res, ctx, connectionId).catch(() => {
+    if (!res.headersSent) reply(res, 500, { message: 'Internal server error' }, 'InternalServerErrorException');
+  });
+  return true;
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, ctx: ManagementContext, id: string): Promise<void> {
+  const { data, tooLarge } = await readBody(req, ctx.limits.maxMessageBytes);
+  const method = req.method ?? 'GET';
+  if (method !== 'POST' && method !== 'GET' && method !== 'DELETE') {
+    reply(res, 403, { message: 'Forbidden' }, 'ForbiddenException');
+    return;
+  }
+  const conn = ctx.find(id);
+  if (!conn || !conn.open) {
+    ctx.log(`gateway  ${method.toLowerCase()} ${id} → 410 Gone`);
+    gone(res);
+    return;
+  }
+  if (method === 'GET') {
+    // Wire names are the service model's `jsonName`s (the SDK shows them as ConnectedAt, Identity…).
+    reply(res, 200, {
+      connectedAt: new Date(conn.scope.connectedAt).toISOString(),
+      identity: {
+        sourceIp: conn.scope.sourceIp,
+        ...(conn.scope.userAgent !== null && { userAgent: conn.scope.userAgent }),
+      },
+      lastActiveAt: new Date(conn.lastActiveAt).toISOString(),
+    });
+    return;
+  }
+  if (method === 'DELETE') {
+    ctx.log(`gateway  delete ${id}`);
+    conn.close(CLOSE.deleted.code, CLOSE.deleted.reason);
+    res.writeHead(204, { 'x-amzn-RequestId': randomUUID() });
+    res.end();
+    return;
+  }
+  if (tooLarge) {
+    ctx.log(`gateway  post ${id} → 413 over ${ctx.limits.maxMessageBytes} B`);
+    reply(res, 413, { message: 'Request entity too large' }, 'PayloadTooLargeException');
+    return;
+  }
+  if (conn.ws.bufferedAmount > ctx.limits.maxBufferedBytes) {
+    ctx.log(`gateway  post ${id} → 429 client buffer full`);
+    reply(res, 429, { message: 'Limit exceeded' }, 'LimitExceededException');
+    return;
+  }
+  conn.send(data, !isUtf8(data));
+  ctx.log(`gateway  post ${id} ${data.length} B`);
+  reply(res, 200);
+}

@@ -1,0 +1,96 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** A route's integration: what API Gateway invokes (locally, a Lambda in a worker thread). */
+export interface RouteIntegration {
+  /** Invokes the integration with an API Gateway event; resolves with the Lambda's result, rejects on a function error. */
+  invoke(event: unknown): Promise<unknown>;
+  /**
+   * The route has a route response (two-way route): the integration result's `body` is sent back to the
+   * client as a text frame. Ignored for `$connect` and `$disconnect`.
+   * @default false
+   */
+  returnResponse?: boolean;
+  /** Name shown in the log for this integration (e.g. the function's logical id). */
+  name?: string;
+}
+
+/** A Lambda REQUEST authorizer on `$connect`. */
+export interface GatewayAuthorizer {
+  /**
+   * Identity sources, as in `AWS::ApiGatewayV2::Authorizer.IdentitySource`: `route.request.header.<Name>`,
+   * `route.request.querystring.<name>` (the `$request.header.<Name>` spelling is accepted too). When one
+   * is missing or empty the client gets `401` and the authorizer is not called.
+   */
+  identitySources: string[];
+  /** Invokes the authorizer with the REQUEST authorizer event; resolves with its policy response. */
+  invoke(event: unknown): Promise<unknown>;
+  /** Name shown in the log. */
+  name?: string;
+}
+
+/** API Gateway's limits, all scalable for tests. Defaults come from `shared/limits.ts`. */
+export interface GatewayLimits {
+  /** Close an idle connection (no data frame from the client, nothing sent to it) after this long, with 1001. */
+  idleTimeoutMs: number;
+  /** Close every connection this long after it was connected, with 1001. */
+  maxConnectionMs: number;
+  /** Largest message (all frames of it) a client may send, and largest management-API post. */
+  maxMessageBytes: number;
+  /** Largest single frame a client may send; outbound messages are fragmented at this size. */
+  maxFrameBytes: number;
+  /** Integration timeout (API Gateway: 29 s). */
+  integrationTimeoutMs: number;
+  /** Bytes waiting in a connection's send buffer beyond which a post answers 429 `LimitExceededException`. */
+  maxBufferedBytes: number;
+  /** How long `stop()` waits for the `$disconnect` integrations it triggers. */
+  stopTimeoutMs: number;
+}
+
+/** Reserved for fault injection (dropped posts, slow integrations…); ignored for now. */
+export type GatewayFaults = Readonly<Record<string, unknown>>;
+
+/** Options of {@link startGateway}. */
+export interface GatewayOptions {
+  /** Interface to listen on. @default '127.0.0.1' */
+  host?: string;
+  /** Port to listen on; `0` picks a free one. */
+  port: number;
+  /** Stage name; clients connect on `/` or `/<stage>`, the management API is under `/<stage>/@connections`. */
+  stage: string;
+  /** API id, used in events (`apiId`, and the default `domainName`) and in the authorizer's `methodArn`. */
+  apiId: string;
+  /** Route selection expression, e.g. `$request.body.action`. */
+  routeSelectionExpression: string;
+  /** Routes by route key: `$connect`, `$disconnect`, `$default` and custom keys. */
+  routes: Record<string, RouteIntegration>;
+  /** A Lambda REQUEST authorizer on `$connect`. */
+  authorizer?: GatewayAuthorizer;
+  /** Overrides of API Gateway's limits. */
+  limits?: Partial<GatewayLimits>;
+  /** Reserved for fault injection; ignored for now. */
+  faults?: GatewayFaults;
+  /** Serves other HTTP requests on the same port (e.g. a web page); returns true if it answered. */
+  requestHandler?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Receives one readable line per event (never bodies or tokens). @default no logging */
+  log?: (line: string) => void;
+  /** Region in `methodArn` and the default `domainName`. @default 'us-east-1' */
+  region?: string;
+  /** Account in `methodArn`. @default '000000000000' */
+  accountId?: string;
+  /** `requestContext.domainName` of events. @default `<apiId>.execute-api.<region>.amazonaws.com` */
+  domainName?: string;
+}
+
+/** A running gateway. */
+export interface Gateway {
+  /** WebSocket URL clients connect to: `ws://host:port/<stage>`. */
+  readonly url: string;
+  /** Management API endpoint (the SDK's `endpoint`): `http://host:port/<stage>`. */
+  readonly callbackUrl: string;
+  /** The port listened on. */
+  readonly port: number;
+  /** Number of open (established) connections. */
+  connections(): number;
+  /** Closes every connection (running `$disconnect` for each, awaited with a bound), then the server. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,35 @@
+/** A function to run, as the template declares it (`AWS::Lambda::Function` with its bundled asset). */
+export interface FunctionDefinition {
+  /** Function name (`FunctionName`, or the logical id when the template leaves it to CloudFormation). */
+  readonly name: string;
+  /** Folder of the bundled asset (e.g. `cdk.out/asset.<hash>`) containing the handler module (CommonJS `index.js`). */
+  readonly assetDir: string;
+  /** `Handler`, e.g. `index.handler` (`<path/module>.<export>`). */
+  readonly handler: string;
+  /** `Environment.Variables`. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** `Timeout` in seconds. */
+  readonly timeoutSeconds: number;
+  /** `MemorySize`. @default 128 */
+  readonly memoryMb?: number;
+  /** Most execution environments (workers) at once; further invocations queue. @default 10 */
+  readonly maxConcurrency?: number;
+}
+
+/** Outcome of one invocation. A function error is a value, never a rejection. */
+export type InvokeResult =
+  | { ok: true; result: unknown; durationMs: number }
+  | { ok: false; errorType: string; errorMessage: string; trace?: string[]; durationMs: number };
+
+/** The `context` fields passed into the worker (functions are added there). */
+export interface InvokeContextData {
+  functionName: string;
+  functionVersion: string;
+  invokedFunctionArn: string;
+  memoryLimitInMB: string;
+  awsRequestId: string;
+  logGroupName: string;
+  logStreamName: string;
+  /** Epoch ms at which the invocation times out. */
+  deadline: number;
+}

@@ -1,0 +1,146 @@
+/**
+ * Source of the code that runs inside each function's worker thread (the emulated Lambda Node.js runtime).
+ * Kept as a string and started with `new Worker(source, { eval: true })` so it works the same under tsx,
+ * ts-jest and a bundle (no file path to resolve).
+ *
+ * Protocol: the host posts `{type:'invoke', id, event, context}`; the worker answers
+ * `{type:'result', id, ok, result | errorType, errorMessage, trace}`, and `{type:'crash', errorType, errorMessage}`
+ * when the function throws outside an invocation's promise chain (the host then lets the worker die).
+ */
+export const WORKER_SOURCE = String.raw`
+'use strict';
+const { parentPort, workerData } = require('node:worker_threads');
+const path = require('node:path');
+const { pathToFileURL } = require('node:url');
+
+let handlerFn;
+let currentId;
+
+function describeError(err) {
+  if (err instanceof Error) {
+    return { errorType: err.name || 'Error', errorMessage: err.message, trace: String(err.stack || '').split('\n') };
+  }
+  if (typeof err === 'string') return { errorType: 'string', errorMessage: err, trace: [] };
+  let message;
+  try { message = JSON.stringify(err); } catch (e) { message = String(err); }
+  return { errorType: typeof err, errorMessage: message === undefined ? String(err) : message, trace: [] };
+}
+
+function crash(errorType, errorMessage) {
+  try { parentPort.postMessage({ type: 'crash', id: currentId, errorType: errorType, errorMessage: errorMessage }); } catch (e) {}
+  process.exit(129);
+}
+
+process.on('uncaughtException', function (err) {
+  const d = describeError(err);
+  crash(d.errorType, d.errorMessage);
+});
+process.on('unhandledRejection', function (reason) {
+  const text = reason instanceof Error ? reason.name + ': ' + reason.message : String(reason);
+  crash('Runtime.UnhandledPromiseRejection', text);
+});
+
+class HandlerError extends Error {
+  constructor(type, message) { super(message); this.lambdaType = type; }
+}
+
+async function loadHandler() {
+  const spec = String(workerData.handler || '');
+  const base = path.basename(spec);
+  const match = /^([^.]+)\.(.+)$/.exec(base);
+  if (!match) throw new HandlerError('Runtime.MalformedHandlerName', 'Bad handler ' + spec);
+  const modulePath = path.resolve(workerData.assetDir, path.dirname(spec), match[1]);
+  const exportPath = match[2].split('.');
+  let mod;
+  const candidates = ['.js', '.cjs', '.mjs'].map(function (ext) { return modulePath + ext; });
+  const fs = require('node:fs');
+  const file = candidates.find(function (f) { return fs.existsSync(f); });
+  if (!file) {
+    throw new HandlerError('Runtime.ImportModuleError', "Error: Cannot find module '" + match[1] + "'");
+  }
+  try {
+    mod = file.endsWith('.mjs') ? await import(pathToFileURL(file).href) : require(file);
+  } catch (err) {
+    if (err instanceof SyntaxError) throw new HandlerError('Runtime.UserCodeSyntaxError', err.name + ': ' + err.message);
+    if (err && err.code === 'MODULE_NOT_FOUND') throw new HandlerError('Runtime.ImportModuleError', 'Error: ' + err.message.split('\n')[0]);
+    throw err;
+  }
+  const fn = exportPath.reduce(function (o, k) { return o === undefined || o === null ? undefined : o[k]; }, mod);
+  if (typeof fn !== 'function') {
+    throw new HandlerError('Runtime.HandlerNotFound', spec + ' is undefined or not exported');
+  }
+  return fn;
+}
+
+function runHandler(fn, event, context) {
+  return new Promise(function (resolve, reject) {
+    let settled = false;
+    const callback = function (err, result) {
+      if (settled) return;
+      settled = true;
+      if (err !== undefined && err !== null) reject(err); else resolve(result);
+    };
+    context.done = callback;
+    context.succeed = function (result) { callback(null, result); };
+    context.fail = function (err) { callback(err === undefined || err === null ? new Error('handled') : err); };
+    let returned;
+    try {
+      returned = fn(event, context, callback);
+    } catch (err) {
+      callback(err);
+      return;
+    }
+    if (returned && typeof returned.then === 'function') {
+      returned.then(function (r) { callback(null, r); }, function (e) { callback(e === undefined || e === null ? new Error('Promise rejected with ' + e) : e); });
+    } else if (fn.length < 3) {
+      callback(null, undefined);
+    }
+  });
+}
+
+parentPort.on('message', async function (msg) {
+  if (!msg || msg.type !== 'invoke') return;
+  currentId = msg.id;
+  const c = msg.context;
+  const context = {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: c.functionName,
+    functionVersion: c.functionVersion,
+    invokedFunctionArn: c.invokedFunctionArn,
+    memoryLimitInMB: c.memoryLimitInMB,
+    awsRequestId: c.awsRequestId,
+    logGroupName: c.logGroupName,
+    logStreamName: c.logStreamName,
+    identity: undefined,
+    clientContext: undefined,
+    getRemainingTimeInMillis: function () { return Math.max(0, c.deadline - Date.now()); },
+  };
+  let initDurationMs;
+  try {
+    if (!handlerFn) {
+      const t0 = performance.now();
+      handlerFn = await loadHandler();
+      initDurationMs = performance.now() - t0;
+    }
+  } catch (err) {
+    const d = err instanceof HandlerError ? { errorType: err.lambdaType, errorMessage: err.message, trace: [] } : describeError(err);
+    parentPort.postMessage(Object.assign({ type: 'result', id: msg.id, ok: false, fatal: true }, d));
+    return;
+  }
+  try {
+    const result = await runHandler(handlerFn, msg.event, context);
+    let serialized;
+    try {
+      serialized = result === undefined ? null : JSON.parse(JSON.stringify(result));
+    } catch (err) {
+      parentPort.postMessage({ type: 'result', id: msg.id, ok: false, errorType: 'Runtime.SerializationError', errorMessage: 'Unable to stringify response body: ' + err.message, trace: [], initDurationMs: initDurationMs });
+      return;
+    }
+    parentPort.postMessage({ type: 'result', id: msg.id, ok: true, result: serialized, initDurationMs: initDurationMs });
+  } catch (err) {
+    parentPort.postMessage(Object.assign({ type: 'result', id: msg.id, ok: false, initDurationMs: initDurationMs }, describeError(err)));
+  } finally {
+    currentId = undefined;
+  }
+});
+`;

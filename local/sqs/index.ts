@@ -1,0 +1,11 @@
+export { LocalSqs, type LocalSqsOptions, type QueueDefinition } from './local-sqs';
+export {
+  SqsEventSourceMapping,
+  partialFailures,
+  type SqsConsumerOptions,
+  type SqsEvent,
+  type SqsEventRecord,
+  type ConsumerInvokeResult,
+} from './event-source-mapping';
+export { md5OfMessageBody, md5OfMessageAttributes, type SqsMessageAttributeValue } from './md5';
+export { sqsError, type SqsErrorShape } from './errors';

@@ -1,0 +1,191 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { LambdaRuntime, LambdaRuntimeError, type FunctionDefinition } from '../../../../local/lambda-runtime';
+
+/** Writes a bundled-style asset folder (`index.js`, CommonJS) and returns its path. */
+function asset(root: string, name: string, source: string, file = 'index.js'): string {
+  const dir = path.join(root, `asset.${name}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, file), source);
+  return dir;
+}
+
+describe('LambdaRuntime', () => {
+  let root: string;
+  let runtime: LambdaRuntime;
+  let lines: string[];
+
+  const fn = (name: string, source: string, extra: Partial<FunctionDefinition> = {}): FunctionDefinition => ({
+    name,
+    assetDir: asset(root, name, source),
+    handler: 'index.handler',
+    environment: {},
+    timeoutSeconds: 5,
+    ...extra,
+  });
+
+  beforeEach(() => {
+    root = mkdtempSync(path.join(tmpdir(), 'lambda-runtime-'));
+    lines = [];
+    runtime = new LambdaRuntime({ awsEndpointUrl: 'http://127.0.0.1:3999', log: (l) => lines.push(l) });
+  });
+
+  afterEach(async () => {
+    await runtime.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('gives each function its own environment and leaves the host process.env untouched', async () => {
+    const source = `exports.handler = async () => {
+      process.env.MUTATED = 'yes';
+      return { table: process.env.TABLE, other: process.env.OTHER ?? null, region: process.env.AWS_REGION,
+        endpoint: process.env.AWS_ENDPOINT_URL, name: process.env.AWS_LAMBDA_FUNCTION_NAME,
+        memory: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE, key: process.env.AWS_ACCESS_KEY_ID,
+        timeoutVar: process.env.AWS_LAMBDA_FUNCTION_TIMEOUT ?? null, handlerVar: process.env._HANDLER };
+    };`;
+    runtime.register(fn('FnA', source, { environment: { TABLE: 'a-table' }, memoryMb: 256 }));
+    runtime.register(fn('FnB', source, { environment: { TABLE: 'b-table', OTHER: 'only-b' } }));
+    const before = { ...process.env };
+    const [a, b] = await Promise.all([runtime.invoke('FnA', {}), runtime.invoke('FnB', {})]);
+    expect(a).toMatchObject({
+      ok: true,
+      result: { table: 'a-table', other: null, region: 'us-east-1', endpoint: 'http://127.0.0.1:3999', name: 'FnA', memory: '256', timeoutVar: null, handlerVar: 'index.handler' },
+    });
+    expect(b).toMatchObject({ ok: true, result: { table: 'b-table', other: 'only-b', name: 'FnB', memory: '128' } });
+    expect((a as { result: { key: string } }).result.key).toBeTruthy();
+    expect(process.env).toEqual(before);
+    expect(process.env.MUTATED).toBeUndefined();
+  });
+
+  it('keeps module state warm between invocations and passes a Lambda context', async () => {
+    runtime.register(
+      fn('Counter', `let n = 0; const loadedAt = Date.now();
+        exports.handler = async (event, context) => ({ n: ++n, loadedAt, echo: event,
+          ctx: { functionName: context.functionName, version: context.functionVersion, arn: context.invokedFunctionArn,
+            memory: context.memoryLimitInMB, requestId: context.awsRequestId, group: context.logGroupName,
+            stream: context.logStreamName, remaining: context.getRemainingTimeInMillis() } });`),
+    );
+    const first = await runtime.invoke('Counter', { hello: 'world' });
+    const second = await runtime.invoke('Counter', { hello: 'again' });
+    if (!first.ok || !second.ok) throw new Error('invocation failed');
+    const r1 = first.result as { n: number; loadedAt: number; echo: unknown; ctx: Record<string, unknown> };
+    const r2 = second.result as typeof r1;
+    expect(r1.n).toBe(1);
+    expect(r2.n).toBe(2);
+    expect(r2.loadedAt).toBe(r1.loadedAt);
+    expect(r2.echo).toEqual({ hello: 'again' });
+    expect(r1.ctx).toMatchObject({
+      functionName: 'Counter',
+      version: '$LATEST',
+      arn: 'arn:aws:lambda:us-east-1:000000000000:function:Counter',
+      memory: '128',
+      group: '/aws/lambda/Counter',
+    });
+    expect(r1.ctx.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(r1.ctx.requestId).not.toBe(r2.ctx.requestId);
+    expect(r1.ctx.stream).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
+    expect(r1.ctx.remaining).toBeGreaterThan(4000);
+    expect(r1.ctx.remaining).toBeLessThanOrEqual(5000);
+    expect(runtime.environmentCount('Counter')).toBe(1);
+  });
+
+  it('supports callback-style handlers and context.succeed', async () => {
+    runtime.register(fn('Callback', `exports.handler = (event, context, callback) => { setTimeout(() => callback(null, { got: event.x }), 10); };`));
+    runtime.register(fn('CallbackError', `exports.handler = (event, context, callback) => callback(new TypeError('bad input'));`));
+    await expect(runtime.invoke('Callback', { x: 7 })).resolves.toMatchObject({ ok: true, result: { got: 7 } });
+    await expect(runtime.invoke('CallbackError', {})).resolves.toMatchObject({ ok: false, errorType: 'TypeError', errorMessage: 'bad input' });
+  });
+
+  it('runs overlapping invocations in parallel up to maxConcurrency, then queues', async () => {
+    runtime.register(
+      fn('Slow', `exports.handler = async () => { const start = Date.now(); await new Promise((r) => setTimeout(r, 300)); return { start, end: Date.now(), thread: require('worker_threads').threadId }; };`, {
+        maxConcurrency: 2,
+      }),
+    );
+    const results = await Promise.all([0, 1, 2].map(() => runtime.invoke('Slow', {})));
+    const spans = results.map((r) => (r.ok ? (r.result as { start: number; end: number; thread: number }) : undefined)!);
+    spans.sort((x, y) => x.start - y.start);
+    // The first two overlapped (two environments), the third waited for one to be free.
+    expect(spans[1].start).toBeLessThan(spans[0].end);
+    expect(spans[2].start).toBeGreaterThanOrEqual(Math.min(spans[0].end, spans[1].end) - 5);
+    expect(new Set(spans.map((s) => s.thread)).size).toBe(2);
+    expect(runtime.environmentCount('Slow')).toBe(2);
+  });
+
+  it('times out with Sandbox.Timedout, then starts a fresh (cold) environment', async () => {
+    runtime.register(
+      fn('Sleepy', `let invocations = 0; exports.handler = async (event) => { invocations++; if (event.hang) await new Promise(() => setInterval(() => {}, 1000)); return { invocations }; };`, {
+        timeoutSeconds: 0.5,
+      }),
+    );
+    await expect(runtime.invoke('Sleepy', {})).resolves.toMatchObject({ ok: true, result: { invocations: 1 } });
+    const timedOut = await runtime.invoke('Sleepy', { hang: true });
+    expect(timedOut).toMatchObject({ ok: false, errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 0.50 seconds' });
+    expect(timedOut.durationMs).toBeGreaterThanOrEqual(450);
+    // Fresh environment: module state starts over.
+    await expect(runtime.invoke('Sleepy', {})).resolves.toMatchObject({ ok: true, result: { invocations: 1 } });
+  });
+
+  it('reports a thrown error by its name and message, and stays warm', async () => {
+    runtime.register(
+      fn('Thrower', `class ConnectionGoneError extends Error { constructor(m) { super(m); this.name = 'ConnectionGoneError'; } }
+        let n = 0; exports.handler = async (event) => { n++; if (event.fail) throw new ConnectionGoneError('gone: ' + event.fail); if (event.str) throw 'plain string'; return n; };`),
+    );
+    await expect(runtime.invoke('Thrower', { fail: 'abc' })).resolves.toMatchObject({ ok: false, errorType: 'ConnectionGoneError', errorMessage: 'gone: abc' });
+    await expect(runtime.invoke('Thrower', { str: true })).resolves.toMatchObject({ ok: false, errorType: 'string', errorMessage: 'plain string' });
+    await expect(runtime.invoke('Thrower', {})).resolves.toMatchObject({ ok: true, result: 3 });
+  });
+
+  it('reports a missing handler, a missing module and a syntax error as Lambda does', async () => {
+    runtime.register(fn('NoExport', `exports.other = async () => 1;`));
+    runtime.register({ ...fn('NoModule', `exports.handler = async () => 1;`), handler: 'missing.handler' });
+    runtime.register(fn('BadSyntax', `exports.handler = async () => {`));
+    await expect(runtime.invoke('NoExport', {})).resolves.toMatchObject({ ok: false, errorType: 'Runtime.HandlerNotFound', errorMessage: 'index.handler is undefined or not exported' });
+    await expect(runtime.invoke('NoModule', {})).resolves.toMatchObject({ ok: false, errorType: 'Runtime.ImportModuleError' });
+    await expect(runtime.invoke('BadSyntax', {})).resolves.toMatchObject({ ok: false, errorType: 'Runtime.UserCodeSyntaxError' });
+  });
+
+  it('survives process.exit, an uncaught async error and an unhandled rejection in the function', async () => {
+    runtime.register(
+      fn('Crashy', `exports.handler = async (event) => {
+        if (event.mode === 'exit') process.exit(3);
+        if (event.mode === 'uncaught') { setTimeout(() => { throw new RangeError('async boom'); }, 5); await new Promise((r) => setTimeout(r, 1000)); }
+        if (event.mode === 'rejection') { Promise.reject(new Error('nobody listens')); await new Promise((r) => setTimeout(r, 1000)); }
+        return 'fine';
+      };`),
+    );
+    await expect(runtime.invoke('Crashy', { mode: 'exit' })).resolves.toMatchObject({ ok: false, errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited with error: exit status 3' });
+    await expect(runtime.invoke('Crashy', { mode: 'uncaught' })).resolves.toMatchObject({ ok: false, errorType: 'RangeError', errorMessage: 'async boom' });
+    await expect(runtime.invoke('Crashy', { mode: 'rejection' })).resolves.toMatchObject({ ok: false, errorType: 'Runtime.UnhandledPromiseRejection', errorMessage: 'Error: nobody listens' });
+    await expect(runtime.invoke('Crashy', {})).resolves.toMatchObject({ ok: true, result: 'fine' });
+  });
+
+  it("prefixes the function's stdout and stderr with its name and prints START/END/REPORT", async () => {
+    runtime.register(fn('ConnectFunction', `exports.handler = async () => { console.log('hello from connect'); console.error('a warning\\nsecond line'); return null; };`));
+    await runtime.invoke('ConnectFunction', {});
+    await new Promise((r) => setTimeout(r, 100)); // worker stdio is asynchronous
+    expect(lines).toContain('[ConnectFunction] hello from connect');
+    expect(lines).toContain('[ConnectFunction] a warning');
+    expect(lines).toContain('[ConnectFunction] second line');
+    expect(lines.some((l) => /^\[ConnectFunction\] START RequestId: [0-9a-f-]{36} Version: \$LATEST$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^\[ConnectFunction\] REPORT RequestId: .*Duration: [\d.]+ ms.*Init Duration/.test(l))).toBe(true);
+  });
+
+  it('round-trips results as JSON and resolves the runtime-provided AWS SDK', async () => {
+    runtime.register(
+      fn('Sdk', `const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
+        exports.handler = async () => ({ when: new Date(0), nothing: undefined, client: typeof DynamoDBClient });`),
+    );
+    await expect(runtime.invoke('Sdk', {})).resolves.toMatchObject({ ok: true, result: { when: '1970-01-01T00:00:00.000Z', client: 'function' } });
+  });
+
+  it('rejects typed errors for an unknown function and after stop', async () => {
+    await expect(runtime.invoke('Nope', {})).rejects.toMatchObject({ code: 'FunctionNotFound' });
+    await expect(runtime.invoke('Nope', {})).rejects.toBeInstanceOf(LambdaRuntimeError);
+    runtime.register(fn('Later', `exports.handler = async () => 1;`));
+    expect(() => runtime.register(fn('Later', `exports.handler = async () => 1;`))).toThrow(expect.objectContaining({ code: 'FunctionAlreadyRegistered' }));
+    await runtime.stop();
+    await expect(runtime.invoke('Later', {})).rejects.toMatchObject({ code: 'RuntimeStopped' });
+  });
+});
