@@ -24,6 +24,7 @@ export interface LocalFlags {
   idleTimeoutMs?: number;
   maxConnectionMs?: number;
   watch: boolean;
+  verbose: boolean;
   help: boolean;
 }
 
@@ -39,6 +40,7 @@ export const USAGE = `usage: npm start -- [flags]
   --idle-timeout DUR    close idle connections after DUR (default 10m, as API Gateway), e.g. 500ms, 30s
   --max-connection DUR  close every connection after DUR (default 2h, as API Gateway)
   --watch               re-synthesize and restart when bin/, lib/, lambdas/ or shared/ change
+  --verbose             also log every AWS API request and Lambda's START/END/REPORT lines
   --help                this text`;
 
 /** Parses a duration such as `500ms`, `30s`, `10m`, `2h` (a bare number is milliseconds). */
@@ -59,7 +61,7 @@ function parsePort(flag: string, text: string): number {
 
 /** Parses `npm start`'s flags; throws FlagError naming the bad flag. */
 export function parseFlags(argv: string[]): LocalFlags {
-  const flags: LocalFlags = { host: '127.0.0.1', port: 3001, awsPort: 3002, context: {}, watch: false, help: false };
+  const flags: LocalFlags = { host: '127.0.0.1', port: 3001, awsPort: 3002, context: {}, watch: false, verbose: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
     const [name, inline] = raw.startsWith('--') ? raw.split(/=(.*)/s) : [raw, undefined];
@@ -88,6 +90,8 @@ export function parseFlags(argv: string[]): LocalFlags {
       case '--idle-timeout': flags.idleTimeoutMs = parseDuration(name, value()); break;
       case '--max-connection': flags.maxConnectionMs = parseDuration(name, value()); break;
       case '--watch': flags.watch = true; break;
+      case '-v':
+      case '--verbose': flags.verbose = true; break;
       case '-h':
       case '--help': flags.help = true; break;
       default:

@@ -6,6 +6,8 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DEFAULT_EVENT_BUS_NAME, PUSH_DETAIL_TYPE } from '../shared/events';
 
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const USAGE = `usage: npm run publish -- (--channel NAME | --user ID | --connection ID | --broadcast) --data JSON
                           [--bus NAME] [--source NAME] [--endpoint URL|aws] [--region REGION]`;
 

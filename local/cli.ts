@@ -1,0 +1,111 @@
+/**
+ * `npm start`: runs the synthesized stack locally. See `--help` for the flags.
+ */
+import { watch } from 'node:fs';
+import { join } from 'node:path';
+import { FlagError, parseFlags, USAGE, type LocalFlags } from './flags';
+import { startLocalCloud, type LocalCloud } from './local-cloud';
+import { PROJECT_ROOT } from './synth';
+import { PushError } from '../shared/errors';
+
+// The local cloud runs on Node 20+; the AWS SDK's notice about Node 22 is not news to its user.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const log = (line: string) => process.stdout.write(`${new Date().toISOString().slice(11, 23)}  ${line}\n`);
+
+function banner(cloud: LocalCloud, flags: LocalFlags): string {
+  const o = cloud.outputs;
+  return [
+    '',
+    'websocket-push local cloud is running',
+    `  WebSocket API   ${cloud.webSocketUrl}   (also on /)`,
+    `  Management API  ${cloud.callbackUrl}/@connections/{id}`,
+    `  AWS endpoint    ${cloud.awsEndpoint}   (AWS_ENDPOINT_URL for the SDK and the CLI; DynamoDB, EventBridge, SQS)`,
+    `  Page            ${cloud.pageUrl}`,
+    `  Event bus       ${o.EventBusName ?? '-'}   table ${o.ConnectionsTableName ?? '-'}`,
+    `  Tables          ${flags.persist ? `kept in ${flags.persist}` : 'in memory'}`,
+    '',
+    `Publish: npm run publish -- --channel scores --data '{"home":2,"away":1}'`,
+    'Stop: Ctrl-C',
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  let flags: LocalFlags;
+  try {
+    flags = parseFlags(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`local cloud: ${(err as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (flags.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const start = () =>
+    startLocalCloud({
+      host: flags.host,
+      port: flags.port,
+      awsPort: flags.awsPort,
+      cdkOut: flags.cdkOut,
+      context: flags.context,
+      stack: flags.stack,
+      persist: flags.persist,
+      verbose: flags.verbose,
+      limits: { idleTimeoutMs: flags.idleTimeoutMs, maxConnectionMs: flags.maxConnectionMs },
+      log,
+    });
+
+  let cloud = await start();
+  process.stdout.write(banner(cloud, flags));
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    log(`local     ${signal}: stopping (Ctrl-C again to force)`);
+    await cloud.stop();
+    log('local     stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  if (flags.watch) {
+    if (flags.cdkOut) log('local     --watch re-synthesizes the app; with --cdk-out it watches nothing');
+    let timer: NodeJS.Timeout | undefined;
+    let reloading = false;
+    const reload = async () => {
+      if (reloading || stopping) return;
+      reloading = true;
+      log('local     source changed: re-synthesizing');
+      try {
+        await cloud.stop();
+        cloud = await start();
+        log('local     reloaded');
+      } catch (err) {
+        log(`local     reload failed: ${(err as Error).message}`);
+      } finally {
+        reloading = false;
+      }
+    };
+    for (const dir of ['bin', 'lib', 'lambdas', 'shared']) {
+      watch(join(PROJECT_ROOT, dir), { recursive: true }, () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => void reload(), 300);
+      });
+    }
+    log('local     watching bin/, lib/, lambdas/ and shared/');
+  }
+}
+
+main().catch((err: unknown) => {
+  const e = err as Error;
+  const known = err instanceof PushError || err instanceof FlagError;
+  process.stderr.write(`local cloud: ${known ? e.message : e.stack ?? String(e)}\n`);
+  if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    process.stderr.write('A port is taken: stop what uses it, or pick others with --port and --aws-port (0 picks free ones).\n');
+  }
+  process.exit(1);
+});
