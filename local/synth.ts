@@ -9,8 +9,14 @@ export const PROJECT_ROOT = resolve(__dirname, '..');
  * Synthesizes the CDK app into `outDir` with the project's own CDK CLI (`cdk synth`), exactly as a deploy
  * would, so the local cloud runs what AWS would get. Offline: no credentials, no lookups.
  */
-export async function synth(opts: { outDir: string; context?: Record<string, string>; log?: (line: string) => void }): Promise<void> {
-  const args = ['synth', '--quiet', '--no-notices', '--no-version-reporting', '--output', opts.outDir];
+export async function synth(opts: {
+  outDir: string;
+  context?: Record<string, string>;
+  /** Another app command than cdk.json's (e.g. a test's variant stack). */
+  app?: string;
+  log?: (line: string) => void;
+}): Promise<void> {
+  const args = ['synth', ...(opts.app ? ['--app', opts.app] : []), '--quiet', '--no-notices', '--no-version-reporting', '--output', opts.outDir];
   for (const [k, v] of Object.entries(opts.context ?? {})) args.push('--context', `${k}=${v}`);
   const cdk = join(PROJECT_ROOT, 'node_modules', '.bin', 'cdk');
   const started = Date.now();
