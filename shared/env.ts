@@ -19,6 +19,30 @@ export const ENV = {
   DEAD_LETTER_QUEUE_URL: 'DEAD_LETTER_QUEUE_URL',
   /** Optional: `Limit` of each registry `Query` page (tests force it small to prove pagination). */
   QUERY_PAGE_SIZE: 'QUERY_PAGE_SIZE',
+  /** URL of the fan-out queue: batches of connection ids of a large audience, consumed by the workers. */
+  FANOUT_QUEUE_URL: 'FANOUT_QUEUE_URL',
+  /** Audience size above which the push function hands the audience to the fan-out workers. */
+  FANOUT_THRESHOLD: 'FANOUT_THRESHOLD',
+  /** Connection ids per fan-out message (one message is one worker's unit of work and of retry). */
+  FANOUT_BATCH_SIZE: 'FANOUT_BATCH_SIZE',
+  /** Authorizer: the `iss` tokens must carry (set only when an issuer is configured). */
+  AUTH_ISSUER: 'AUTH_ISSUER',
+  /** Authorizer: the `aud` tokens must carry. */
+  AUTH_AUDIENCE: 'AUTH_AUDIENCE',
+  /** Authorizer: URL of the issuer's JWKS (public keys), fetched and cached. One of AUTH_JWKS_URL / AUTH_JWKS. */
+  AUTH_JWKS_URL: 'AUTH_JWKS_URL',
+  /** Authorizer: the issuer's public JWKS itself, as JSON (a fixed-key issuer, e.g. the local development issuer). */
+  AUTH_JWKS: 'AUTH_JWKS',
+  /** Authorizer: comma-separated JWS algorithms accepted (asymmetric only). */
+  AUTH_ALGORITHMS: 'AUTH_ALGORITHMS',
+  /** Authorizer: name of the claim listing channel permissions. */
+  AUTH_CHANNELS_CLAIM: 'AUTH_CHANNELS_CLAIM',
+  /** Authorizer: `true` lets connections without a token in (public channels only). */
+  ALLOW_ANONYMOUS: 'ALLOW_ANONYMOUS',
+  /** `$connect`: comma-separated origins (`scheme://host[:port]`) a browser may connect from; unset = any. */
+  ALLOWED_ORIGINS: 'ALLOWED_ORIGINS',
+  /** `$default`: most frames one connection may send per minute (fixed window on its meta item). */
+  MAX_MESSAGES_PER_MINUTE: 'MAX_MESSAGES_PER_MINUTE',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -32,3 +32,28 @@ export const CHANNEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_\-.:@=,]{0,127}$/;
 export const MAX_CHANNEL_LENGTH = 128;
 /** A user id (the authorizer's principal) follows the same rule, up to 256 characters. */
 export const USER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_\-.:@=,|+]{0,255}$/;
+
+/**
+ * Fan-out: an audience of more than this many connections is split into batches on the fan-out queue and
+ * delivered by the worker functions instead of the push function alone. Chosen by measurement
+ * (bench/RESULTS.md): below it, one function delivers faster than a queue round trip.
+ */
+export const DEFAULT_FANOUT_THRESHOLD = 2000;
+export const MAX_FANOUT_THRESHOLD = 1_000_000;
+/**
+ * Connection ids per fan-out message. Bounded so that a message (the framed payload, at most
+ * MAX_MESSAGE_BYTES, plus the ids) stays under SQS's 256 KB message limit.
+ */
+export const DEFAULT_FANOUT_BATCH_SIZE = 500;
+export const MAX_FANOUT_BATCH_SIZE = 2000;
+/** Default and bounds of the fan-out workers' concurrency (the event source mapping's MaximumConcurrency). */
+export const DEFAULT_FANOUT_WORKER_CONCURRENCY = 50;
+export const MIN_FANOUT_WORKER_CONCURRENCY = 2;
+export const MAX_FANOUT_WORKER_CONCURRENCY = 1000;
+/** SQS's largest message (and SendMessageBatch request), in bytes. */
+export const SQS_MAX_MESSAGE_BYTES = 256 * 1024;
+
+/** Default most frames one connection may send per minute (the `$default` handler's own check). */
+export const DEFAULT_MAX_MESSAGES_PER_MINUTE = 300;
+/** Largest accepted `maxMessagesPerMinute` (1,000 per second). */
+export const MAX_MAX_MESSAGES_PER_MINUTE = 60_000;

@@ -35,6 +35,8 @@ export const ERROR_CODES = {
   Forbidden: 'Forbidden',
   /** Something failed on the server; the request may be retried. */
   InternalError: 'InternalError',
+  /** The connection sent more frames than allowed in the current minute; wait and retry. */
+  RateLimited: 'RateLimited',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 

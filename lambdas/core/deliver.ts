@@ -14,6 +14,11 @@ export interface DeliveryReport {
   /** Posts that failed for good (403, 413, or retryable errors past the last attempt). */
   failed: number;
   durationMs: number;
+  /**
+   * Ids whose posts failed with a retryable error (throttling, 5xx, network) on their last attempt: the
+   * ones worth retrying later. Only collected with `collectRetryable`.
+   */
+  retryable?: string[];
 }
 
 /** Settings of {@link deliver}. */
@@ -26,6 +31,8 @@ export interface DeliverOptions {
   readonly baseDelayMs?: number;
   /** Largest backoff. @default 2000 */
   readonly maxDelayMs?: number;
+  /** Collect the ids that failed with a retryable error in `report.retryable`. @default false */
+  readonly collectRetryable?: boolean;
 }
 
 /** Collaborators of {@link deliver}; `sleep`, `random` and `now` are injectable for tests. */
@@ -64,7 +71,13 @@ export async function deliver(
     maxDelayMs: options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS,
   };
   const started = now();
-  const report: DeliveryReport = { delivered: 0, gone: 0, failed: 0, durationMs: 0 };
+  const report: DeliveryReport = {
+    delivered: 0,
+    gone: 0,
+    failed: 0,
+    durationMs: 0,
+    ...(options.collectRetryable ? { retryable: [] } : {}),
+  };
   const ids = flatten(pages);
   let stop = false;
 
@@ -83,6 +96,7 @@ export async function deliver(
         const retryable = error instanceof PublishError && error.retryable;
         if (!retryable || attempt >= maxAttempts) {
           report.failed++;
+          if (retryable) report.retryable?.push(connectionId);
           deps.logger.warn('post failed', { connectionId, attempts: attempt, error: describeError(error) });
           return;
         }

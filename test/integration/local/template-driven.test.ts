@@ -1,0 +1,93 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { startTestCloud, type TestCloud } from '../../support/local-cloud';
+import { TestClient } from '../../support/ws-client';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+
+const run = promisify(execFile);
+
+/**
+ * A variant of the stack with a route and a rule `local/` has never heard of (test/support/variant/app.ts):
+ * they work locally untouched, because the local cloud runs whatever the template holds.
+ */
+describe('local cloud: a synthesized variant stack with an extra route and rule', () => {
+  let cloud: TestCloud;
+  beforeAll(async () => {
+    cloud = await startTestCloud({ app: 'npx tsx test/support/variant/app.ts' });
+  }, 120_000);
+  afterAll(() => cloud?.stop());
+
+  it('routes {"action":"echo"} to the extra route and returns its route response', async () => {
+    const c = await TestClient.connect(cloud.webSocketUrl);
+    c.send({ action: 'echo', text: 'hello' });
+    expect(await c.next((m) => m.type === 'echo')).toEqual({ type: 'echo', routeKey: 'echo', text: 'hello' });
+    c.send({ action: 'ping' }); // the product's routes still work beside it
+    expect(await c.next((m) => m.type === 'pong')).toEqual({ type: 'pong' });
+    c.close();
+  });
+
+  it('matches the extra rule with its event pattern (prefix) and runs its target', async () => {
+    const c = await TestClient.connect(cloud.webSocketUrl);
+    c.send({ action: 'echo' });
+    await c.next((m) => m.type === 'echo');
+    // The connection id, from the gateway's log line for this connection's route.
+    const id = [...cloud.lines].reverse().map((l) => /route echo (\S+)/.exec(l)?.[1]).find(Boolean);
+    expect(id).toBeDefined();
+    const events = new EventBridgeClient({ endpoint: cloud.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const put = (level: string) => events.send(new PutEventsCommand({
+      Entries: [{ EventBusName: cloud.outputs.EventBusName, Source: 'test', DetailType: 'Notice', Detail: JSON.stringify({ connectionId: id, level, text: level }) }],
+    }));
+    await put('info'); // does not match {"prefix":"warn"}
+    await put('warning');
+    expect(await c.next((m) => m.type === 'notice')).toMatchObject({ level: 'warning', text: 'warning' });
+    await cloud.idle();
+    expect(c.frames.filter((m) => m.type === 'notice')).toHaveLength(1);
+    events.destroy();
+    c.close();
+  });
+});
+
+/** The AWS CLI on this machine (v1 on PATH, v2 at /usr/bin/aws when installed) against the local endpoints. */
+describe('local cloud: the AWS CLI', () => {
+  let cloud: TestCloud;
+  const clis: string[] = [];
+  beforeAll(async () => {
+    for (const cli of ['aws', '/usr/bin/aws']) {
+      const version = await run(cli, ['--version']).then((r) => `${r.stdout}${r.stderr}`.trim(), () => '');
+      if (version && !clis.some((c) => c === cli)) clis.push(cli);
+    }
+    if (clis.length === 0) console.warn('AWS CLI not found: the CLI tests are SKIPPED. Install awscli to run them.');
+    cloud = await startTestCloud();
+  }, 90_000);
+  afterAll(() => cloud?.stop());
+
+  const env = () => ({ ...process.env, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '' });
+
+  it('publishes with `aws events put-events` (AWS_ENDPOINT_URL) and posts with `aws apigatewaymanagementapi post-to-connection`', async () => {
+    for (const cli of clis) {
+      const c = await TestClient.connect(cloud.webSocketUrl);
+      await c.subscribe('cli');
+      const entries = JSON.stringify([{ EventBusName: cloud.outputs.EventBusName, Source: 'cli', DetailType: 'WebSocketPush', Detail: JSON.stringify({ channel: 'cli', data: { via: cli } }) }]);
+      const out = await run(cli, ['events', 'put-events', '--entries', entries], { env: { ...env(), AWS_ENDPOINT_URL: cloud.awsEndpoint } });
+      const eventId = JSON.parse(out.stdout).Entries[0].EventId;
+      expect(await c.next((m) => m.id === eventId)).toMatchObject({ channel: 'cli', data: { via: cli } });
+
+      const id = [...cloud.lines].reverse().map((l) => /gateway {2}connect (\S+) \(200/.exec(l)?.[1]).find(Boolean)!;
+      const v2 = (await run(cli, ['--version'])).stdout.includes('aws-cli/2');
+      await run(cli, ['apigatewaymanagementapi', 'post-to-connection', '--endpoint-url', cloud.callbackUrl, '--connection-id', id,
+        '--data', '{"type":"from-cli"}', ...(v2 ? ['--cli-binary-format', 'raw-in-base64-out'] : [])], { env: env() });
+      expect(await c.next((m) => m.type === 'from-cli')).toEqual({ type: 'from-cli' });
+
+      const gone = await run(cli, ['apigatewaymanagementapi', 'get-connection', '--endpoint-url', cloud.callbackUrl, '--connection-id', 'NoSuchConnAAAA='], { env: env() }).catch((e) => e);
+      expect(String(gone.stderr)).toContain('GoneException');
+      c.close();
+    }
+  });
+
+  it('reads the registry with `aws dynamodb` (--endpoint-url)', async () => {
+    for (const cli of clis) {
+      const out = await run(cli, ['dynamodb', 'describe-time-to-live', '--table-name', cloud.outputs.ConnectionsTableName, '--endpoint-url', cloud.awsEndpoint], { env: env() });
+      expect(JSON.parse(out.stdout).TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'ttl' });
+    }
+  });
+});
