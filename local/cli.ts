@@ -57,15 +57,23 @@ async function main(): Promise<void> {
       log,
     });
 
-  let cloud = await start();
-  process.stdout.write(banner(cloud, flags));
+  let cloud: LocalCloud | undefined;
+  try {
+    cloud = await start();
+    process.stdout.write(banner(cloud, flags));
+  } catch (err) {
+    if (!flags.watch) throw err;
+    // With --watch, a stack that does not synthesize yet is waited for: fix it and save.
+    log(`local     ${(err as Error).message}`);
+    log('local     waiting for a change to retry');
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) process.exit(1);
     stopping = true;
     log(`local     ${signal}: stopping (Ctrl-C again to force)`);
-    await cloud.stop();
+    await cloud?.stop();
     log('local     stopped');
     process.exit(0);
   };
@@ -81,9 +89,10 @@ async function main(): Promise<void> {
       reloading = true;
       log('local     source changed: re-synthesizing');
       try {
-        await cloud.stop();
+        await cloud?.stop();
+        cloud = undefined;
         cloud = await start();
-        log('local     reloaded');
+        process.stdout.write(banner(cloud, flags));
       } catch (err) {
         log(`local     reload failed: ${(err as Error).message}`);
       } finally {

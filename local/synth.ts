@@ -30,7 +30,8 @@ export async function synth(opts: {
     child.on('close', (c) => done(c ?? 1));
   });
   if (code !== 0) {
-    throw new TemplateError(`cdk synth failed (exit ${code}):\n${output.join('').trim()}`);
+    const text = output.join('').split('\n').filter((l) => !l.startsWith('npm warn')).join('\n').trim();
+    throw new TemplateError(`cdk synth failed (exit ${code}):\n${text}`);
   }
   opts.log?.(`synth     done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
