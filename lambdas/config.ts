@@ -1,13 +1,22 @@
+import { ASYMMETRIC_ALGORITHMS, DEFAULT_AUTH_ALGORITHMS, DEFAULT_CHANNELS_CLAIM, normalizeOrigin } from '../shared/auth';
 import { ENV, type EnvName } from '../shared/env';
 import { PushError } from '../shared/errors';
 import {
   DEFAULT_BROADCAST_SHARDS,
   DEFAULT_CONNECTION_TTL_SECONDS,
   DEFAULT_DELIVERY_CONCURRENCY,
+  DEFAULT_MAX_MESSAGES_PER_MINUTE,
   DEFAULT_MAX_SUBSCRIPTIONS,
   MAX_BROADCAST_SHARDS,
+  MAX_MAX_MESSAGES_PER_MINUTE,
   MAX_DELIVERY_CONCURRENCY,
+  DEFAULT_FANOUT_BATCH_SIZE,
+  DEFAULT_FANOUT_THRESHOLD,
+  MAX_FANOUT_BATCH_SIZE,
+  MAX_FANOUT_THRESHOLD,
   MIN_CONNECTION_TTL_SECONDS,
+  DEFAULT_REPLAY_WINDOW_SECONDS,
+  MAX_REPLAY_WINDOW_SECONDS,
 } from '../shared/limits';
 
 /** A missing or invalid environment variable; `variable` names it. */
@@ -29,6 +38,21 @@ export interface StoreConfig {
 export interface ConnectionConfig extends StoreConfig {
   readonly connectionTtlSeconds: number;
   readonly maxSubscriptions: number;
+  /** Origins browsers may connect from (serialized, exact); empty means any. */
+  readonly allowedOrigins: readonly string[];
+  /** Most frames one connection may send per minute. */
+  readonly maxMessagesPerMinute: number;
+}
+
+/** Settings of the `$connect` authorizer. */
+export interface AuthorizerConfig {
+  readonly issuer: string;
+  readonly audience: string;
+  /** Where the public keys come from: a URL (fetched, cached) or the JWKS itself. */
+  readonly jwks: { readonly url: string } | { readonly keys: { keys: Record<string, unknown>[] } };
+  readonly algorithms: readonly string[];
+  readonly channelsClaim: string;
+  readonly allowAnonymous: boolean;
 }
 
 /** Settings of the push function. */
@@ -94,6 +118,92 @@ export function readConnectionConfig(env: Env = process.env): ConnectionConfig {
       366 * 24 * 60 * 60,
     ),
     maxSubscriptions: integer(env, ENV.MAX_SUBSCRIPTIONS, DEFAULT_MAX_SUBSCRIPTIONS, 1, 10_000),
+    allowedOrigins: origins(env, ENV.ALLOWED_ORIGINS),
+    maxMessagesPerMinute: integer(env, ENV.MAX_MESSAGES_PER_MINUTE, DEFAULT_MAX_MESSAGES_PER_MINUTE, 1, MAX_MAX_MESSAGES_PER_MINUTE),
+  };
+}
+
+function origins(env: Env, name: EnvName): string[] {
+  const raw = env[name]?.trim();
+  if (!raw) return [];
+  return raw.split(',').map((entry) => {
+    const origin = normalizeOrigin(entry.trim());
+    if (!origin) throw new ConfigError(name, `must be comma-separated origins (scheme://host[:port]), got "${entry.trim()}"`);
+    return origin;
+  });
+}
+
+/** Reads and validates the authorizer's settings. @throws ConfigError */
+export function readAuthorizerConfig(env: Env = process.env): AuthorizerConfig {
+  const jwksText = env[ENV.AUTH_JWKS]?.trim();
+  let jwks: AuthorizerConfig['jwks'];
+  if (jwksText) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(jwksText);
+    } catch {
+      throw new ConfigError(ENV.AUTH_JWKS, 'must be a JSON JWKS ({"keys":[…]})');
+    }
+    if (!parsed || typeof parsed !== 'object' || !Array.isArray((parsed as { keys?: unknown }).keys)) {
+      throw new ConfigError(ENV.AUTH_JWKS, 'must be a JSON JWKS ({"keys":[…]})');
+    }
+    jwks = { keys: parsed as { keys: Record<string, unknown>[] } };
+  } else {
+    jwks = { url: url(env, ENV.AUTH_JWKS_URL) };
+  }
+  const algorithms = (env[ENV.AUTH_ALGORITHMS]?.trim() || DEFAULT_AUTH_ALGORITHMS.join(','))
+    .split(',')
+    .map((a) => a.trim());
+  const bad = algorithms.find((a) => !(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(a));
+  if (bad !== undefined) {
+    throw new ConfigError(ENV.AUTH_ALGORITHMS, `must list asymmetric JWS algorithms (${ASYMMETRIC_ALGORITHMS.join(', ')}), got "${bad}"`);
+  }
+  const anonymous = env[ENV.ALLOW_ANONYMOUS]?.trim() || 'false';
+  if (anonymous !== 'true' && anonymous !== 'false') {
+    throw new ConfigError(ENV.ALLOW_ANONYMOUS, `must be true or false, got "${anonymous}"`);
+  }
+  return {
+    issuer: required(env, ENV.AUTH_ISSUER),
+    audience: required(env, ENV.AUTH_AUDIENCE),
+    jwks,
+    algorithms,
+    channelsClaim: env[ENV.AUTH_CHANNELS_CLAIM]?.trim() || DEFAULT_CHANNELS_CLAIM,
+    allowAnonymous: anonymous === 'true',
+  };
+}
+
+/** Settings of the fan-out: the queue and how audiences are cut. */
+export interface FanoutConfig {
+  /** The fan-out queue; undefined when the stack has none (every audience is then delivered directly). */
+  readonly fanoutQueueUrl: string | undefined;
+  readonly fanoutThreshold: number;
+  readonly fanoutBatchSize: number;
+}
+
+/** Reads and validates the fan-out settings (the queue URL is optional). @throws ConfigError */
+export function readFanoutConfig(env: Env = process.env): FanoutConfig {
+  return {
+    fanoutQueueUrl: env[ENV.FANOUT_QUEUE_URL]?.trim() ? url(env, ENV.FANOUT_QUEUE_URL) : undefined,
+    fanoutThreshold: integer(env, ENV.FANOUT_THRESHOLD, DEFAULT_FANOUT_THRESHOLD, 0, MAX_FANOUT_THRESHOLD),
+    fanoutBatchSize: integer(env, ENV.FANOUT_BATCH_SIZE, DEFAULT_FANOUT_BATCH_SIZE, 1, MAX_FANOUT_BATCH_SIZE),
+  };
+}
+
+/** Settings of a fan-out worker. */
+export interface FanoutWorkerConfig extends StoreConfig {
+  readonly callbackUrl: string;
+  readonly deliveryConcurrency: number;
+  /** Where the failed ids of a partly failed batch are re-queued. */
+  readonly fanoutQueueUrl: string;
+}
+
+/** Reads and validates the settings of a fan-out worker. @throws ConfigError */
+export function readFanoutWorkerConfig(env: Env = process.env): FanoutWorkerConfig {
+  return {
+    ...readStoreConfig(env),
+    callbackUrl: url(env, ENV.CALLBACK_URL),
+    deliveryConcurrency: integer(env, ENV.DELIVERY_CONCURRENCY, DEFAULT_DELIVERY_CONCURRENCY, 1, MAX_DELIVERY_CONCURRENCY),
+    fanoutQueueUrl: url(env, ENV.FANOUT_QUEUE_URL),
   };
 }
 
@@ -111,4 +221,9 @@ export function readPushConfig(env: Env = process.env): PushConfig {
 export function once<T>(read: () => T): () => T {
   let value: { v: T } | undefined;
   return () => (value ??= { v: read() }).v;
+}
+
+/** Reads and validates the replay window (seconds) of channel continuity. @throws ConfigError */
+export function readReplayWindowSeconds(env: Env = process.env): number {
+  return integer(env, ENV.REPLAY_WINDOW_SECONDS, DEFAULT_REPLAY_WINDOW_SECONDS, 1, MAX_REPLAY_WINDOW_SECONDS);
 }

@@ -3,6 +3,7 @@
  */
 import { watch } from 'node:fs';
 import { join } from 'node:path';
+import { DEV_ISSUER_DIR, devIssuerContext, loadOrCreateDevIssuer } from './dev-issuer';
 import { FlagError, parseFlags, USAGE, type LocalFlags } from './flags';
 import { startLocalCloud, type LocalCloud } from './local-cloud';
 import { PROJECT_ROOT } from './synth';
@@ -26,6 +27,7 @@ function banner(cloud: LocalCloud, flags: LocalFlags): string {
     `  Tables          ${flags.persist ? `kept in ${flags.persist}` : 'in memory'}`,
     '',
     `Publish: npm run publish -- --channel scores --data '{"home":2,"away":1}'`,
+    `Token:   npm run token -- --user alice --channels 'private-team-*'   then ${cloud.webSocketUrl}?token=<JWT>`,
     'Stop: Ctrl-C',
     '',
   ].join('\n');
@@ -43,16 +45,22 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  // The stack runs as synthesized, so trusting the development issuer is configuration of the synth:
+  // its public JWKS goes inline as context (it does not depend on the AWS endpoint's port).
+  const useDevIssuer = !flags.noDevIssuer && !flags.cdkOut && flags.context.authIssuer === undefined;
+  const context = useDevIssuer ? { ...devIssuerContext(await loadOrCreateDevIssuer()), ...flags.context } : flags.context;
+  if (useDevIssuer) log(`local     trusting the development issuer (keys in ${DEV_ISSUER_DIR}); anonymous connections allowed on public channels`);
   const start = () =>
     startLocalCloud({
       host: flags.host,
       port: flags.port,
       awsPort: flags.awsPort,
       cdkOut: flags.cdkOut,
-      context: flags.context,
+      context,
       stack: flags.stack,
       persist: flags.persist,
       verbose: flags.verbose,
+      faults: flags.faults,
       limits: { idleTimeoutMs: flags.idleTimeoutMs, maxConnectionMs: flags.maxConnectionMs },
       log,
     });

@@ -24,8 +24,12 @@ export interface LocalFlags {
   idleTimeoutMs?: number;
   maxConnectionMs?: number;
   watch: boolean;
+  /** Do not trust the development issuer: no authorizer, public channels only (unless -c authIssuer=… is given). */
+  noDevIssuer: boolean;
   verbose: boolean;
   help: boolean;
+  /** Fault injection in the gateway (`--fault-rate`, `--post-latency`, `--drop-disconnect`, `--fault-seed`). */
+  faults: { throttleRate?: number; errorRate?: number; postLatencyMs?: number; dropDisconnectRate?: number; seed?: number };
 }
 
 export const USAGE = `usage: npm start -- [flags]
@@ -39,8 +43,15 @@ export const USAGE = `usage: npm start -- [flags]
   --persist DIR         keep the tables in DIR across restarts (default: in memory)
   --idle-timeout DUR    close idle connections after DUR (default 10m, as API Gateway), e.g. 500ms, 30s
   --max-connection DUR  close every connection after DUR (default 2h, as API Gateway)
+  --no-dev-issuer       do not trust the local development issuer (default: trusted, anonymous allowed;
+                        see npm run token). Given -c authIssuer=…, the dev issuer is not used either.
   --watch               re-synthesize and restart when bin/, lib/, lambdas/ or shared/ change
   --verbose             also log every AWS API request and Lambda's START/END/REPORT lines
+  --fault-rate R        fault injection: a fraction R (0-1) of management-API calls answer 429 LimitExceededException
+                        or 500 InternalServerErrorException (half each), as AWS answers them
+  --post-latency DUR    fault injection: add DUR to every management-API call (the real round trip), e.g. 20ms
+  --drop-disconnect R   fault injection: drop a fraction R (0-1) of $disconnect calls (AWS delivers them best-effort)
+  --fault-seed N        seed of the fault injection, for repeatable runs (default random)
   --help                this text`;
 
 /** Parses a duration such as `500ms`, `30s`, `10m`, `2h` (a bare number is milliseconds). */
@@ -59,9 +70,22 @@ function parsePort(flag: string, text: string): number {
   return Number(text);
 }
 
+/** Parses a fraction from 0 to 1, e.g. `0.3`. */
+export function parseFraction(flag: string, text: string): number {
+  const n = /^\d*\.?\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(n >= 0 && n <= 1)) throw new FlagError(`${flag} "${text}" is not a fraction. Use a number from 0 to 1, e.g. ${flag} 0.3.`);
+  return n;
+}
+
+/** Parses a latency: a duration such as `20ms`, or 0. */
+function parseLatency(flag: string, text: string): number {
+  if (/^0(ms|s)?$/.test(text.trim())) return 0;
+  return parseDuration(flag, text);
+}
+
 /** Parses `npm start`'s flags; throws FlagError naming the bad flag. */
 export function parseFlags(argv: string[]): LocalFlags {
-  const flags: LocalFlags = { host: '127.0.0.1', port: 3001, awsPort: 3002, context: {}, watch: false, verbose: false, help: false };
+  const flags: LocalFlags = { host: '127.0.0.1', port: 3001, awsPort: 3002, context: {}, watch: false, noDevIssuer: false, verbose: false, help: false, faults: {} };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
     const [name, inline] = raw.startsWith('--') ? raw.split(/=(.*)/s) : [raw, undefined];
@@ -90,6 +114,21 @@ export function parseFlags(argv: string[]): LocalFlags {
       case '--idle-timeout': flags.idleTimeoutMs = parseDuration(name, value()); break;
       case '--max-connection': flags.maxConnectionMs = parseDuration(name, value()); break;
       case '--watch': flags.watch = true; break;
+      case '--no-dev-issuer': flags.noDevIssuer = true; break;
+      case '--fault-rate': {
+        const rate = parseFraction(name, value());
+        flags.faults.throttleRate = rate / 2;
+        flags.faults.errorRate = rate / 2;
+        break;
+      }
+      case '--post-latency': flags.faults.postLatencyMs = parseLatency(name, value()); break;
+      case '--drop-disconnect': flags.faults.dropDisconnectRate = parseFraction(name, value()); break;
+      case '--fault-seed': {
+        const text = value();
+        if (!/^\d{1,10}$/.test(text)) throw new FlagError(`${name} "${text}" is not a seed. Use a whole number, e.g. ${name} 42.`);
+        flags.faults.seed = Number(text);
+        break;
+      }
       case '-v':
       case '--verbose': flags.verbose = true; break;
       case '-h':

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { startAwsEndpoint, type AwsEndpoint } from './aws-endpoint';
 import { LocalDynamoDb } from './dynamodb';
 import { deadLetterMessageAttributes, LocalEventBridge, TargetDeliveryError } from './eventbridge';
-import { startGateway, type Gateway, type GatewayLimits } from './gateway';
+import { startGateway, type Gateway, type GatewayFaults, type GatewayLimits } from './gateway';
 import { AsyncInvoker } from './lambda-async/async-invoker';
 import { LambdaRuntime } from './lambda-runtime';
 import { LocalSqs } from './sqs';
+import { buildClientBundle } from './page/client-bundle';
 import { synth } from './synth';
 import { readStack } from './template/assembly';
 import { TemplateError } from './template/errors';
@@ -41,6 +42,8 @@ export interface LocalCloudOptions {
   readonly verbose?: boolean;
   /** Where readable lines go. @default console.log */
   readonly log?: (line: string) => void;
+  /** Fault injection in the gateway: management-API errors and latency, dropped `$disconnect`s. @default none */
+  readonly faults?: GatewayFaults;
 }
 
 /** A running local cloud. */
@@ -58,6 +61,11 @@ export interface LocalCloud {
   readonly model: StackModel;
   /** Waits until the events published so far have been delivered or dead-lettered (tests). */
   idle(): Promise<void>;
+  /**
+   * BENCH-ONLY: writes a frame straight to the open sockets, with no management API (see
+   * `Gateway.benchBroadcastRaw`): the ceiling `npm run bench` compares the push path with.
+   */
+  benchBroadcastRaw(payload: Buffer, connectionIds?: readonly string[]): number;
   stop(): Promise<void>;
 }
 
@@ -162,6 +170,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     };
     const connectRoute = api.routes.find((r) => r.routeKey === '$connect');
     const page = readFileSync(PAGE, 'utf8').replace('</head>', `<meta name="ws-stage" content="${api.stage}">\n</head>`);
+    const clientJs = await buildClientBundle(); // the page's client, served as an ES module at /client.js
     const gateway: Gateway = await startGateway({
       host,
       port: opts.port ?? 3001,
@@ -171,11 +180,22 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       routes: Object.fromEntries(api.routes.map((r) => [r.routeKey, { invoke: integration(r.functionName), returnResponse: r.returnResponse, name: r.functionName }])),
       authorizer: connectRoute?.authorizer && {
         identitySources: connectRoute.authorizer.identitySources,
-        invoke: integration(connectRoute.authorizer.functionName),
+        // API Gateway reads an authorizer's error by its message alone: "Unauthorized" answers 401.
+        invoke: async (event: unknown) => {
+          const r = await runtime.invoke(connectRoute.authorizer!.functionName, event);
+          if (!r.ok) throw Object.assign(new Error(r.errorMessage), { name: r.errorType });
+          return r.result;
+        },
         name: connectRoute.authorizer.functionName,
       },
       limits: Object.fromEntries(Object.entries(opts.limits ?? {}).filter(([, v]) => v !== undefined)),
+      faults: opts.faults,
       requestHandler: (req, res) => {
+        if (req.method === 'GET' && /^\/client\.js(\?.*)?$/.test(req.url ?? '')) {
+          res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
+          res.end(clientJs);
+          return true;
+        }
         if (req.method !== 'GET' || !/^\/(index\.html)?(\?.*)?$/.test(req.url ?? '')) return false;
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
         res.end(page);
@@ -205,6 +225,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
         batchSize: m.batchSize,
         maxBatchingWindowSeconds: m.maxBatchingWindowSeconds,
         reportBatchItemFailures: m.reportBatchItemFailures,
+        ...(m.maxConcurrency !== undefined ? { maxConcurrency: m.maxConcurrency } : {}),
         invoke: (event) => runtime.invoke(m.functionName, event),
       });
     }
@@ -221,6 +242,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
         await eventBridge.idle();
         await asyncInvoker.drain();
       },
+      benchBroadcastRaw: (payload, ids) => gateway.benchBroadcastRaw(payload, ids),
       stop: stopAll,
     };
   } catch (err) {

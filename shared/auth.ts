@@ -115,3 +115,21 @@ export function tokenFromSubprotocols(header: string | undefined): string | unde
   return at >= 0 && at + 1 < offered.length ? offered[at + 1] : undefined;
 }
 
+
+/**
+ * The serialized origin (`scheme://host[:port]`, lower-case, default port dropped) of an `Origin` header or
+ * a configured origin, or `undefined` when the text is not exactly an http(s) origin (a path, query,
+ * fragment, user info or trailing slash, `null`, another scheme). Two origins are the same only when these
+ * strings are equal: no suffix or prefix matching, so `https://app.example.com.evil.test` is another origin.
+ */
+export function normalizeOrigin(text: string | undefined): string | undefined {
+  if (!text || text.length > 2048 || /\s/.test(text)) return undefined;
+  const m = /^(https?):\/\/([^/?#@]+)$/i.exec(text);
+  if (!m) return undefined;
+  try {
+    const url = new URL(text);
+    return url.origin === 'null' ? undefined : url.origin;
+  } catch {
+    return undefined;
+  }
+}

@@ -43,6 +43,8 @@ export const ENV = {
   ALLOWED_ORIGINS: 'ALLOWED_ORIGINS',
   /** `$default`: most frames one connection may send per minute (fixed window on its meta item). */
   MAX_MESSAGES_PER_MINUTE: 'MAX_MESSAGES_PER_MINUTE',
+  /** Seconds a channel message stays replayable (`subscribe` with `since`). */
+  REPLAY_WINDOW_SECONDS: 'REPLAY_WINDOW_SECONDS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -57,3 +57,20 @@ export const SQS_MAX_MESSAGE_BYTES = 256 * 1024;
 export const DEFAULT_MAX_MESSAGES_PER_MINUTE = 300;
 /** Largest accepted `maxMessagesPerMinute` (1,000 per second). */
 export const MAX_MAX_MESSAGES_PER_MINUTE = 60_000;
+
+/** Default seconds a channel message stays replayable (the `replayWindowSeconds` context key). */
+export const DEFAULT_REPLAY_WINDOW_SECONDS = 5 * 60;
+/** Largest replay window: one day. */
+export const MAX_REPLAY_WINDOW_SECONDS = 24 * 60 * 60;
+/**
+ * Bytes kept free in a channel message for the `replay` frame that may carry it later, so that any channel
+ * message fits in a replay of one.
+ */
+export const REPLAY_ENVELOPE_BYTES = 512;
+/** Seconds an event id is remembered per channel, so that a redelivered event keeps its first `seq`. */
+export const EVENT_DEDUPE_TTL_SECONDS = 24 * 60 * 60;
+/**
+ * How long a missing seq below a retained one is presumed in flight (assigned, not yet stored) before a
+ * replay reports it as a gap. Far beyond the few milliseconds between assigning a seq and storing it.
+ */
+export const SEQ_IN_FLIGHT_GRACE_MS = 10_000;

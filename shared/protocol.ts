@@ -10,7 +10,11 @@ export const ROUTE_SELECTION_EXPRESSION = '$request.body.action';
 export const CLIENT_ACTIONS = ['subscribe', 'unsubscribe', 'ping'] as const;
 export type ClientAction = (typeof CLIENT_ACTIONS)[number];
 
-export interface SubscribeFrame { action: 'subscribe'; channel: string }
+/**
+ * `since`: the last `seq` the client saw on the channel. The reply then replays what came after it
+ * (a `replay` frame) or reports what can no longer be replayed (a `gap` frame) instead of `subscribed`.
+ */
+export interface SubscribeFrame { action: 'subscribe'; channel: string; since?: number }
 export interface UnsubscribeFrame { action: 'unsubscribe'; channel: string }
 export interface PingFrame { action: 'ping' }
 export type ClientFrame = SubscribeFrame | UnsubscribeFrame | PingFrame;
@@ -37,13 +41,31 @@ export const ERROR_CODES = {
   InternalError: 'InternalError',
   /** The connection sent more frames than allowed in the current minute; wait and retry. */
   RateLimited: 'RateLimited',
+  /** `since` of a subscribe is not a whole number from 0 to Number.MAX_SAFE_INTEGER. */
+  InvalidSince: 'InvalidSince',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
-export interface SubscribedMessage { type: 'subscribed'; channel: string }
+/** `seq`: the channel's latest sequence number when the subscription started; live messages follow it. */
+export interface SubscribedMessage { type: 'subscribed'; channel: string; seq?: number }
 export interface UnsubscribedMessage { type: 'unsubscribed'; channel: string }
 export interface PongMessage { type: 'pong' }
-/** A pushed event. `channel` is present only for channel pushes; `id` is the EventBridge event id (dedupe). */
-export interface PushMessage { type: 'message'; channel?: string; id: string; data: unknown }
+/**
+ * A pushed event. `channel` is present only for channel pushes; `id` is the EventBridge event id (dedupe);
+ * `seq` is the channel's sequence number (1, 2, 3…, assigned once per event when it is pushed).
+ */
+export interface PushMessage { type: 'message'; channel?: string; id: string; seq?: number; data: unknown }
 export interface ErrorMessage { type: 'error'; code: ErrorCode; message: string }
-export type ServerMessage = SubscribedMessage | UnsubscribedMessage | PongMessage | PushMessage | ErrorMessage;
+/**
+ * Reply to a subscribe with `since`: the retained messages after `since`, in `seq` order. `last` is the
+ * channel's latest assigned seq when the replay was read; `more` is true when the page was cut (to stay
+ * under the 128 KB message limit) and the client should subscribe again with `since` = the last seq it got.
+ */
+export interface ReplayMessage { type: 'replay'; channel: string; messages: PushMessage[]; last: number; more: boolean }
+/**
+ * Reply to a subscribe with `since` when messages `from`..`to` (inclusive) are past the replay window and
+ * cannot be replayed: the client reports the gap and subscribes again with `since` = `to`.
+ */
+export interface GapMessage { type: 'gap'; channel: string; from: number; to: number; last: number }
+export type ServerMessage =
+  | SubscribedMessage | UnsubscribedMessage | PongMessage | PushMessage | ErrorMessage | ReplayMessage | GapMessage;

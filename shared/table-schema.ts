@@ -71,3 +71,29 @@ export function createTableInput(tableName: string) {
     })),
   };
 }
+
+/**
+ * Key builders of channel continuity items (same table):
+ * - counter: `pk = chan#<channel>`, `sk = seq`; `last` (the latest assigned seq, atomic ADD), `updatedAt`.
+ * - event id: `pk = chan#<channel>`, `sk = evt#<event id>`; `seq`, `ttl` (a redelivered event keeps its seq).
+ * - history: `pk = hist#<channel>`, `sk = <seq, zero-padded to 16 digits>`; `frame` (the framed message as
+ *   sent), `eventId`, `createdAt` (epoch ms), `ttl`. Replays query `sk > since` in order.
+ */
+export const historyKeys = {
+  channel: (channel: string) => `chan#${channel}`,
+  counter: 'seq',
+  event: (eventId: string) => `evt#${eventId}`,
+  history: (channel: string) => `hist#${channel}`,
+  seq: (seq: number) => String(seq).padStart(16, '0'),
+} as const;
+
+/**
+ * Attributes of the connection (meta) item besides the keys: the channel permissions the `$connect`
+ * authorizer verified (a list of patterns, absent when none), and the `$default` route's per-connection
+ * fixed-window counter (window = epoch minute, count = frames in it), updated atomically with UpdateItem.
+ */
+export const META = {
+  channels: 'channels',
+  messageWindow: 'msgWindow',
+  messageCount: 'msgCount',
+} as const;

@@ -4,14 +4,16 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Audience } from '../../shared/events';
-import { TABLE, keys, shardOf } from '../../shared/table-schema';
+import { META, TABLE, keys, shardOf } from '../../shared/table-schema';
 import { fullJitterDelay, sleep as realSleep } from '../core/backoff';
 import type { ConnectionRegistration, ConnectionStore, SubscribeResult } from '../core/connection-store';
 import { StoreError, TooManySubscriptionsError, UnknownConnectionError } from '../core/errors';
+import type { FrameAdmission, FrameGate } from '../core/frame-gate';
 
 /** Settings of {@link DynamoDbConnectionStore}. */
 export interface DynamoDbConnectionStoreOptions {
@@ -35,7 +37,7 @@ const BATCH_WRITE_LIMIT = 25;
  * The connection registry in one DynamoDB table, with the item layout of `shared/table-schema.ts`.
  * Every lookup is a `Query` paginated to the end.
  */
-export class DynamoDbConnectionStore implements ConnectionStore {
+export class DynamoDbConnectionStore implements ConnectionStore, FrameGate {
   private readonly table: string;
 
   constructor(
@@ -46,7 +48,7 @@ export class DynamoDbConnectionStore implements ConnectionStore {
   }
 
   async register(registration: ConnectionRegistration): Promise<void> {
-    const { connectionId, connectedAt, ttl, userId } = registration;
+    const { connectionId, connectedAt, ttl, userId, channels } = registration;
     await this.call('register', () =>
       this.client.send(
         new PutCommand({
@@ -59,6 +61,7 @@ export class DynamoDbConnectionStore implements ConnectionStore {
             [TABLE.ttlAttribute]: ttl,
             [TABLE.broadcastIndex.partitionKey]: keys.shard(shardOf(connectionId, this.options.broadcastShards)),
             ...(userId !== undefined ? { userId, [TABLE.audienceIndex.partitionKey]: keys.userAudience(userId) } : {}),
+            ...(channels !== undefined && channels.length > 0 ? { [META.channels]: [...channels] } : {}),
           },
         }),
       ),
@@ -158,6 +161,61 @@ export class DynamoDbConnectionStore implements ConnectionStore {
     );
   }
 
+  /**
+   * One conditional UpdateItem on the meta item: add one to the count of the current window if it is below
+   * `max`, or start the window at 1 if the stored one is older. Either returns the item (its permissions).
+   * When both conditions fail, a consistent read tells a full window from an unknown connection (or a race
+   * with another frame that just opened the window, which is retried).
+   */
+  async admitFrame(connectionId: string, window: number, max: number): Promise<FrameAdmission> {
+    const Key = { [TABLE.partitionKey]: keys.connection(connectionId), [TABLE.sortKey]: keys.meta };
+    const names = { '#pk': TABLE.partitionKey, '#w': META.messageWindow, '#n': META.messageCount };
+    const admitted = (item: Record<string, unknown> | undefined): FrameAdmission => {
+      const channels = item?.[META.channels];
+      return { status: 'admitted', channels: Array.isArray(channels) ? channels.filter((c): c is string => typeof c === 'string') : [] };
+    };
+    const conditional = async (input: ConstructorParameters<typeof UpdateCommand>[0]) => {
+      try {
+        const out = await this.client.send(new UpdateCommand(input));
+        return out.Attributes ?? {};
+      } catch (error) {
+        if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return undefined;
+        throw error;
+      }
+    };
+    return this.call('admitFrame', async () => {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const counted = await conditional({
+          TableName: this.table,
+          Key,
+          UpdateExpression: 'ADD #n :one',
+          ConditionExpression: 'attribute_exists(#pk) AND #w = :w AND #n < :max',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':one': 1, ':w': window, ':max': max },
+          ReturnValues: 'ALL_NEW',
+        });
+        if (counted) return admitted(counted);
+        const opened = await conditional({
+          TableName: this.table,
+          Key,
+          UpdateExpression: 'SET #w = :w, #n = :one',
+          ConditionExpression: 'attribute_exists(#pk) AND (attribute_not_exists(#w) OR #w < :w)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':one': 1, ':w': window },
+          ReturnValues: 'ALL_NEW',
+        });
+        if (opened) return admitted(opened);
+        const current = await this.client.send(new GetCommand({ TableName: this.table, Key, ConsistentRead: true }));
+        if (!current.Item) return { status: 'unknown' };
+        const storedWindow = current.Item[META.messageWindow];
+        const count = current.Item[META.messageCount];
+        if (storedWindow === window && typeof count === 'number' && count >= max) return { status: 'limited' };
+        if (typeof storedWindow === 'number' && storedWindow > window) return { status: 'limited' }; // clock skew between containers
+      }
+      return { status: 'limited' };
+    });
+  }
+
   async *audience(audience: Audience): AsyncIterable<readonly string[]> {
     switch (audience.kind) {
       case 'connectionId': {
@@ -182,11 +240,11 @@ export class DynamoDbConnectionStore implements ConnectionStore {
         yield* this.indexIds(TABLE.audienceIndex, keys.userAudience(audience.userId));
         return;
       case 'broadcast':
-        // Shards are read one after the other: the consumer (deliver) is the bottleneck, and each
-        // shard is its own partition so no single key takes the whole read load.
-        for (let shard = 0; shard < this.options.broadcastShards; shard++) {
-          yield* this.indexIds(TABLE.broadcastIndex, keys.shard(shard));
-        }
+        // Every shard is its own partition key (no single hot key): they are read concurrently and their
+        // pages handed on as they arrive, so the first posts start after one page, not after every shard.
+        yield* mergePages(
+          Array.from({ length: this.options.broadcastShards }, (_, shard) => this.indexIds(TABLE.broadcastIndex, keys.shard(shard))),
+        );
         return;
     }
   }
@@ -256,5 +314,28 @@ export class DynamoDbConnectionStore implements ConnectionStore {
       const name = error instanceof Error ? error.name : 'Error';
       throw new StoreError(`Connection store ${operation} failed (${name})`, { cause: error });
     }
+  }
+}
+
+/**
+ * Pages of several sources, in the order they arrive, reading every source concurrently (one page ahead
+ * each, so memory stays bounded). An error of any source propagates.
+ */
+async function* mergePages(sources: AsyncIterator<readonly string[]>[]): AsyncGenerator<readonly string[]> {
+  const pending = new Map<number, Promise<{ index: number; result: IteratorResult<readonly string[]> }>>();
+  const pull = (index: number) => {
+    const next = sources[index]!.next().then((result) => ({ index, result }));
+    next.catch(() => undefined); // surfaced by the race below; never unhandled if the reader stops early
+    pending.set(index, next);
+  };
+  sources.forEach((_, i) => pull(i));
+  while (pending.size > 0) {
+    const { index, result } = await Promise.race(pending.values());
+    if (result.done) {
+      pending.delete(index);
+      continue;
+    }
+    pull(index);
+    yield result.value;
   }
 }

@@ -9,6 +9,8 @@ export interface ConnectInput {
   readonly connectedAt?: number;
   /** The authorizer's principal, when there is one. */
   readonly userId?: string;
+  /** Channel permission patterns of the verified token (see `shared/auth.ts`). */
+  readonly channels?: readonly string[];
 }
 
 /** Registers a new connection with a TTL of `now + ttlSeconds`. Store errors propagate. */
@@ -31,6 +33,7 @@ export async function registerConnection(
     connectedAt: input.connectedAt ?? now,
     ttl: Math.floor(now / 1000) + deps.ttlSeconds,
     ...(userId !== undefined ? { userId } : {}),
+    ...(input.channels !== undefined && input.channels.length > 0 ? { channels: input.channels } : {}),
   });
 }
 

@@ -9,6 +9,8 @@ export interface ConnectionRegistration {
   readonly ttl: number;
   /** The authenticated user, when the authorizer named one. */
   readonly userId?: string;
+  /** Channel permission patterns of the connection's verified token; none means public channels only. */
+  readonly channels?: readonly string[];
 }
 
 /** Result of a subscribe: `created` is false when the connection was already subscribed. */

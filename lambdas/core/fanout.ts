@@ -81,7 +81,21 @@ export async function fanOut(
         return enqueueAll(held, iterator, eventId, payload, options, queue, started, now);
       }
     }
-    const report = await deliver(single(held), payload, options, deps);
+    const report = await deliver(single(held), payload, { ...options, collectRetryable: true }, deps);
+    // Posts still throttled or failing after the attempts are not lost: their ids go to the workers, whose
+    // queue retries them later (and dead-letters them if they keep failing).
+    const retry = report.retryable ?? [];
+    delete report.retryable;
+    if (retry.length) {
+      const batchSize = Math.max(1, options.batchSize);
+      const batches: FanoutBatch[] = [];
+      for (let i = 0; i < retry.length; i += batchSize) {
+        batches.push({ eventId, payload, connectionIds: retry.slice(i, i + batchSize), redeliveries: 1 });
+      }
+      await queue.enqueue(batches);
+      report.failed -= retry.length;
+      deps.logger.info('handed the ids that kept failing to the fan-out workers', { eventId, connections: retry.length });
+    }
     return { mode: 'direct', report };
   }
   const report = await deliver({ [Symbol.asyncIterator]: () => iterator }, payload, options, deps);

@@ -1,14 +1,23 @@
 import { CHANNEL_PATTERN, MAX_CHANNEL_LENGTH, MAX_MESSAGE_BYTES } from '../../shared/limits';
 import { CLIENT_ACTIONS, ERROR_CODES, type ErrorCode, type ErrorMessage, type ServerMessage } from '../../shared/protocol';
+import { isPrivateChannel } from '../../shared/auth';
 import type { ConnectionStore } from './connection-store';
 import { TooManySubscriptionsError, UnknownConnectionError } from './errors';
 import type { Logger } from './logger';
+import { isSeq, resumeSubscription, type ReplayDeps } from './resume-subscription';
 
 /** Collaborators and settings of {@link handleFrame}. */
 export interface HandleFrameDeps {
   readonly store: ConnectionStore;
   readonly maxSubscriptions: number;
   readonly logger: Logger;
+  /**
+   * Whether this connection may subscribe to a channel (its token's permissions, see `shared/auth.ts`).
+   * @default public channels only: a `private-…` channel is refused
+   */
+  readonly maySubscribe?: (channel: string) => boolean;
+  /** Channel continuity: `subscribed` carries the latest seq and `since` replays. @default none */
+  readonly replay?: ReplayDeps;
 }
 
 /** Human description of CHANNEL_PATTERN, for error messages. */
@@ -70,10 +79,24 @@ export async function handleFrame(
           `"${action}" needs a "channel" of ${CHANNEL_RULE}`,
         );
       }
+      if (action === 'subscribe' && !(deps.maySubscribe ?? ((c: string) => !isPrivateChannel(c)))(channel)) {
+        return errorMessage(
+          ERROR_CODES.Forbidden,
+          `Subscribing to "${channel}" needs a permission: private channels are open to tokens whose "channels" claim matches them`,
+        );
+      }
+      const since = frame.since;
+      if (action === 'subscribe' && since !== undefined && !isSeq(since)) {
+        return errorMessage(
+          ERROR_CODES.InvalidSince,
+          '"since" must be the last "seq" received on the channel, a whole number from 0 (or left out)',
+        );
+      }
       try {
         if (action === 'subscribe') {
           await deps.store.subscribe(input.connectionId, channel, deps.maxSubscriptions);
-          return { type: 'subscribed', channel };
+          // After the subscription is written: what is numbered after this read is delivered live.
+          return deps.replay ? await resumeSubscription(channel, since as number | undefined, deps.replay) : { type: 'subscribed', channel };
         }
         await deps.store.unsubscribe(input.connectionId, channel);
         return { type: 'unsubscribed', channel };

@@ -2,6 +2,7 @@ import type { APIGatewayProxyResult, APIGatewayProxyWebsocketEventV2 } from 'aws
 import { DynamoDbConnectionStore } from '../adapters/dynamodb-connection-store';
 import { getDocumentClient } from '../clients';
 import { once, readConnectionConfig } from '../config';
+import { acceptedSubprotocol, checkOrigin, identityOf } from '../core/connect-admission';
 import { registerConnection } from '../core/connection-lifecycle';
 import { describeError } from '../core/handle-frame';
 import { createLogger } from '../logger';
@@ -17,31 +18,36 @@ const store = once(() => {
   });
 });
 
-/** `$connect` event: the WebSocket event plus the authorizer's context, when an authorizer ran. */
+/** `$connect` event: the WebSocket event plus headers and the authorizer's context, when an authorizer ran. */
 type ConnectEvent = APIGatewayProxyWebsocketEventV2 & {
+  headers?: Record<string, string | undefined> | null;
   requestContext: APIGatewayProxyWebsocketEventV2['requestContext'] & {
-    authorizer?: { principalId?: unknown; userId?: unknown } | null;
+    authorizer?: Record<string, unknown> | null;
   };
 };
 
-function userIdOf(event: ConnectEvent): string | undefined {
-  const authorizer = event.requestContext.authorizer;
-  const id = authorizer?.userId ?? authorizer?.principalId;
-  return typeof id === 'string' && id.length > 0 ? id : undefined;
-}
-
-/** `$connect`: registers the connection. A 500 makes API Gateway refuse the handshake. */
+/**
+ * `$connect`: checks the origin (403 when not allowed), registers the connection with the user and channel
+ * permissions the authorizer established, and returns the accepted subprotocol. A 500 makes API Gateway
+ * refuse the handshake. Logs ids only: never the query string (it may hold a token) or headers.
+ */
 export const handler = async (event: ConnectEvent): Promise<APIGatewayProxyResult> => {
   const { connectionId, connectedAt } = event.requestContext;
   try {
     const c = config();
-    const userId = userIdOf(event);
+    const origin = checkOrigin(event.headers, c.allowedOrigins);
+    if (!origin.ok) {
+      logger.info('connection refused', { connectionId, reason: origin.reason });
+      return { statusCode: 403, body: '' };
+    }
+    const { userId, channels } = identityOf(event.requestContext.authorizer);
     await registerConnection(
-      { connectionId, connectedAt, ...(userId !== undefined ? { userId } : {}) },
+      { connectionId, connectedAt, ...(userId !== undefined ? { userId } : {}), channels },
       { store: store(), ttlSeconds: c.connectionTtlSeconds, logger },
     );
-    logger.info('connected', { connectionId, authenticated: userId !== undefined });
-    return { statusCode: 200, body: '' };
+    logger.info('connected', { connectionId, authenticated: userId !== undefined, permissions: channels.length });
+    const protocol = acceptedSubprotocol(event.headers);
+    return { statusCode: 200, body: '', ...(protocol ? { headers: { 'Sec-WebSocket-Protocol': protocol } } : {}) };
   } catch (error) {
     logger.error('connect failed', { connectionId, error: describeError(error) });
     return { statusCode: 500, body: '' };

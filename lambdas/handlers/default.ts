@@ -1,8 +1,11 @@
 import type { APIGatewayProxyResult, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { maySubscribe } from '../../shared/auth';
 import { ERROR_CODES, type ServerMessage } from '../../shared/protocol';
+import { DynamoDbChannelHistory } from '../adapters/dynamodb-channel-history';
 import { DynamoDbConnectionStore } from '../adapters/dynamodb-connection-store';
 import { getDocumentClient } from '../clients';
-import { once, readConnectionConfig } from '../config';
+import { once, readConnectionConfig, readReplayWindowSeconds } from '../config';
+import { admitFrame } from '../core/frame-gate';
 import { describeError, errorMessage, handleFrame } from '../core/handle-frame';
 import { createLogger } from '../logger';
 
@@ -16,6 +19,10 @@ const store = once(() => {
     queryPageSize: c.queryPageSize,
   });
 });
+const replay = once(() => ({
+  history: new DynamoDbChannelHistory(getDocumentClient(), config().tableName),
+  replayWindowSeconds: readReplayWindowSeconds(),
+}));
 
 /**
  * `$default`: handles a client frame and answers with the reply frame as `body` (the stack sets a route
@@ -27,7 +34,20 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<A
   try {
     const c = config();
     const body = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-    reply = await handleFrame({ connectionId, body }, { store: store(), maxSubscriptions: c.maxSubscriptions, logger });
+    // Counted (rate limit) and authorized from the connection's meta item in one UpdateItem.
+    const gate = await admitFrame(connectionId, { gate: store(), maxPerMinute: c.maxMessagesPerMinute });
+    reply = !gate.ok
+      ? gate.reply
+      : await handleFrame(
+          { connectionId, body },
+          {
+            store: store(),
+            maxSubscriptions: c.maxSubscriptions,
+            logger,
+            replay: replay(),
+            maySubscribe: (channel) => maySubscribe(channel, gate.channels),
+          },
+        );
   } catch (error) {
     logger.error('frame failed', { connectionId, error: describeError(error) });
     reply = errorMessage(ERROR_CODES.InternalError, 'The server could not handle the frame; try again');

@@ -1,9 +1,12 @@
 import type { EventBridgeEvent } from 'aws-lambda';
+import { DynamoDbChannelHistory } from '../adapters/dynamodb-channel-history';
 import { DynamoDbConnectionStore } from '../adapters/dynamodb-connection-store';
 import { SqsDeadLetterSink } from '../adapters/dead-letter';
 import { ManagementApiPublisher } from '../adapters/management-api-publisher';
+import { PowertoolsDeliveryMetrics } from '../adapters/powertools-metrics';
+import { SqsFanoutQueue } from '../adapters/sqs-fanout-queue';
 import { getDocumentClient, getManagementApiClient, getSqsClient } from '../clients';
-import { once, readPushConfig } from '../config';
+import { once, readFanoutConfig, readPushConfig, readReplayWindowSeconds } from '../config';
 import { describeError } from '../core/handle-frame';
 import { processPush } from '../core/process-push';
 import { createLogger } from '../logger';
@@ -11,8 +14,12 @@ import { createLogger } from '../logger';
 const logger = createLogger({ service: 'push' });
 const deps = once(() => {
   const c = readPushConfig();
+  const fanout = readFanoutConfig();
   return {
     config: c,
+    fanout,
+    fanoutQueue: fanout.fanoutQueueUrl ? new SqsFanoutQueue(getSqsClient(), { queueUrl: fanout.fanoutQueueUrl }) : undefined,
+    metrics: new PowertoolsDeliveryMetrics('push'),
     store: new DynamoDbConnectionStore(getDocumentClient(), {
       tableName: c.tableName,
       broadcastShards: c.broadcastShards,
@@ -23,6 +30,12 @@ const deps = once(() => {
   };
 });
 
+/** Numbers channel messages and keeps them for replay (same table as the registry). */
+const sequencer = once(() => ({
+  history: new DynamoDbChannelHistory(getDocumentClient(), readPushConfig().tableName),
+  replayWindowSeconds: readReplayWindowSeconds(),
+}));
+
 /**
  * EventBridge target: pushes the event's `data` to its audience. An invalid event goes to the
  * dead-letter queue and the handler returns (retrying cannot fix it); if that send fails, or the
@@ -31,8 +44,12 @@ const deps = once(() => {
  */
 export const handler = async (event: EventBridgeEvent<string, unknown>): Promise<void> => {
   try {
-    const { config, store, publisher, deadLetter } = deps();
-    await processPush(event, { concurrency: config.deliveryConcurrency }, { store, publisher, deadLetter, logger });
+    const { config, fanout, fanoutQueue, metrics, store, publisher, deadLetter } = deps();
+    await processPush(
+      event,
+      { concurrency: config.deliveryConcurrency, fanoutThreshold: fanout.fanoutThreshold, fanoutBatchSize: fanout.fanoutBatchSize },
+      { store, publisher, deadLetter, logger, fanoutQueue, metrics, sequencer: sequencer() },
+    );
   } catch (error) {
     logger.error('push failed', { eventId: event?.id, error: describeError(error) });
     throw error;

@@ -105,6 +105,23 @@ export class ConnectionsTable extends Construct {
     }).combine(this.grant(grantee, [this.table.tableArn], 'dynamodb:GetItem', 'dynamodb:Query'));
   }
 
+  /**
+   * Push: number channel messages and keep them for replay (`UpdateItem` on the channel counter,
+   * `GetItem` of an event's seq, `PutItem` of history items). Replays are read by `$default` with the
+   * actions of {@link grantManageSubscriptions}.
+   */
+  public grantSequenceChannels(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, [this.table.tableArn], 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem');
+  }
+
+  /**
+   * `$default`: count a connection's frames on its meta item and read its permissions in the same call
+   * (`UpdateItem`, and `GetItem` to tell a full window from an unknown connection).
+   */
+  public grantCountFrames(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, [this.table.tableArn], 'dynamodb:UpdateItem', 'dynamodb:GetItem');
+  }
+
   private grant(grantee: iam.IGrantable, resourceArns: string[], ...actions: string[]): iam.Grant {
     return iam.Grant.addToPrincipal({ grantee, actions, resourceArns });
   }

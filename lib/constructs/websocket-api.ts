@@ -1,4 +1,4 @@
-import { Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnResource, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat, CfnAccount } from 'aws-cdk-lib/aws-apigateway';
 import {
   LogGroupLogDestination,
@@ -6,6 +6,7 @@ import {
   WebSocketRoute,
   WebSocketStage,
 } from 'aws-cdk-lib/aws-apigatewayv2';
+import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -19,6 +20,14 @@ import { InvalidConfigError, STAGE_NAME_PATTERN } from '../config';
 export interface PushWebSocketApiProps {
   /** Function of the `$connect` route. */
   readonly connectHandler: IFunction;
+  /**
+   * REQUEST authorizer of the `$connect` route. It is given no identity source: the token may be in the
+   * query string or in `Sec-WebSocket-Protocol` (and anonymous connections may be allowed), and an identity
+   * source that is absent makes API Gateway answer 401 without calling the authorizer. Identity sources are
+   * optional for REQUEST authorizers of WebSocket APIs, which do not cache authorizer results.
+   * @default - no authorizer: anyone may connect
+   */
+  readonly authorizerHandler?: IFunction;
   /** Function of the `$disconnect` route. */
   readonly disconnectHandler: IFunction;
   /** Function of the `$default` route; its response `body` is sent back to the client as a frame. */
@@ -83,6 +92,8 @@ export class PushWebSocketApi extends Construct {
   public readonly connectRoute: WebSocketRoute;
   /** The `$disconnect` route. */
   public readonly disconnectRoute: WebSocketRoute;
+  /** The `$connect` route's authorizer, when there is one. */
+  public readonly authorizer?: WebSocketLambdaAuthorizer;
   /** The `$default` route. */
   public readonly defaultRoute: WebSocketRoute;
   /** The stage's access log group. */
@@ -109,12 +120,21 @@ export class PushWebSocketApi extends Construct {
       description: 'WebSocket push: clients connect here and receive pushed events',
       routeSelectionExpression: ROUTE_SELECTION_EXPRESSION,
     });
-    const route = (routeKey: string, id: string, handler: IFunction, returnResponse: boolean) =>
+    const route = (routeKey: string, id: string, handler: IFunction, returnResponse: boolean, authorizer?: WebSocketLambdaAuthorizer) =>
       this.api.addRoute(routeKey, {
         integration: new WebSocketLambdaIntegration(`${id}Integration`, handler),
         returnResponse,
+        ...(authorizer ? { authorizer } : {}),
       });
-    this.connectRoute = route('$connect', 'Connect', props.connectHandler, false);
+    if (props.authorizerHandler) {
+      this.authorizer = new WebSocketLambdaAuthorizer('Authorizer', props.authorizerHandler, { identitySource: [] });
+    }
+    this.connectRoute = route('$connect', 'Connect', props.connectHandler, false, this.authorizer);
+    if (this.authorizer) {
+      // No identity source at all (see authorizerHandler): the property is left out of the template.
+      const cfn = this.api.node.tryFindChild('Authorizer')?.node.defaultChild as CfnResource | undefined;
+      cfn?.addPropertyDeletionOverride('IdentitySource');
+    }
     this.disconnectRoute = route('$disconnect', 'Disconnect', props.disconnectHandler, false);
     this.defaultRoute = route('$default', 'Default', props.defaultHandler, true);
 
@@ -164,14 +184,17 @@ export class PushWebSocketApi extends Construct {
     this.webSocketUrl = this.stage.url;
     this.callbackUrl = this.stage.callbackUrl;
 
-    NagSuppressions.addResourceSuppressions(this.connectRoute.node.defaultChild!, [
-      {
-        id: 'AwsSolutions-APIG4',
-        reason:
-          'Public channels only for now: anyone may connect and subscribe. A Lambda authorizer on $connect ' +
-          'comes with the authorizer issue.',
-      },
-    ]);
+    if (!this.authorizer) {
+      NagSuppressions.addResourceSuppressions(this.connectRoute.node.defaultChild!, [
+        {
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'No token issuer is configured (context authIssuer), so the stack is deliberately public: anyone may ' +
+            'connect, only public channels exist and private- channels refuse every subscription. Setting ' +
+            'authIssuer adds a Lambda REQUEST authorizer on $connect and this suppression goes away.',
+        },
+      ]);
+    }
     for (const r of [this.disconnectRoute, this.defaultRoute]) {
       NagSuppressions.addResourceSuppressions(r.node.defaultChild!, [
         {

@@ -9,6 +9,7 @@ import {
   MAX_MESSAGE_BYTES,
 } from '../../shared/limits';
 import { admitConnection, type Admission, type AdmissionContext } from './admission';
+import { FaultInjector } from './faults';
 import { CLOSE, GatewayConnection } from './connection';
 import { GatewayError } from './errors';
 import { disconnectEvent, messageEvent, type ConnectionScope } from './events';
@@ -49,6 +50,7 @@ export class WebSocketGateway {
   private readonly region: string;
   private readonly accountId: string;
   private readonly domainName: string;
+  private readonly faults?: FaultInjector;
   private readonly connections = new Map<string, GatewayConnection>();
   private readonly pendingSockets = new Set<Duplex>();
   private readonly disconnects = new Set<Promise<void>>();
@@ -74,6 +76,8 @@ export class WebSocketGateway {
     this.region = opts.region ?? 'us-east-1';
     this.accountId = opts.accountId ?? '000000000000';
     this.domainName = opts.domainName ?? `${opts.apiId}.execute-api.${this.region}.amazonaws.com`;
+    const faults = new FaultInjector(opts.faults);
+    if (faults.active) this.faults = faults;
     this.wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -112,6 +116,7 @@ export class WebSocketGateway {
       port,
       connections: () => self.openConnections(),
       stop: () => self.stop(),
+      benchBroadcastRaw: (payload, ids) => self.benchBroadcastRaw(payload, ids),
     };
   }
 
@@ -119,6 +124,19 @@ export class WebSocketGateway {
   openConnections(): number {
     let n = 0;
     for (const c of this.connections.values()) if (c.open) n++;
+    return n;
+  }
+
+  /** BENCH-ONLY: see {@link Gateway.benchBroadcastRaw}. */
+  benchBroadcastRaw(payload: Buffer, connectionIds?: readonly string[]): number {
+    let n = 0;
+    const targets = connectionIds ? connectionIds.map((id) => this.connections.get(id)) : this.connections.values();
+    for (const conn of targets) {
+      if (conn?.open) {
+        conn.send(payload, false);
+        n++;
+      }
+    }
     return n;
   }
 
@@ -158,6 +176,7 @@ export class WebSocketGateway {
       limits: this.limits,
       find: (id: string) => this.connections.get(id),
       log: this.log,
+      faults: this.faults,
     };
     if (handleManagementRequest(req, res, ctx)) return;
     if (this.opts.requestHandler?.(req, res)) return;
@@ -315,6 +334,10 @@ export class WebSocketGateway {
   private runDisconnect(scope: ConnectionScope, statusCode: number, reason: string): void {
     const route = this.opts.routes.$disconnect;
     if (!route) return;
+    if (this.faults?.dropDisconnect() && !this.stopping) {
+      this.log(`gateway  $disconnect ${scope.connectionId} dropped (fault injection)`);
+      return;
+    }
     const event = disconnectEvent(scope, statusCode, reason, Date.now());
     const run = invokeWithTimeout(route.invoke, event, this.limits.integrationTimeoutMs).then((outcome) => {
       if (outcome.kind === 'error') this.log(`gateway  $disconnect ${scope.connectionId} failed: ${errorText(outcome.error)}`);

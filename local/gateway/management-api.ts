@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CLOSE, type GatewayConnection } from './connection';
+import type { FaultInjector } from './faults';
 import type { GatewayLimits } from './types';
 
 /** What the management API needs from the gateway. */
@@ -10,6 +11,8 @@ export interface ManagementContext {
   /** The open connection with this id, if any. */
   find(connectionId: string): GatewayConnection | undefined;
   log(line: string): void;
+  /** Injected faults and latency. @default none */
+  faults?: FaultInjector;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -90,6 +93,18 @@ export function handleManagementRequest(req: IncomingMessage, res: ServerRespons
 async function serve(req: IncomingMessage, res: ServerResponse, ctx: ManagementContext, id: string): Promise<void> {
   const { data, tooLarge } = await readBody(req, ctx.limits.maxMessageBytes);
   const method = req.method ?? 'GET';
+  if (ctx.faults) {
+    if (ctx.faults.postLatencyMs > 0) await new Promise((r) => setTimeout(r, ctx.faults!.postLatencyMs));
+    const fault = ctx.faults.managementFault();
+    if (fault === 'throttle') {
+      reply(res, 429, { message: 'Limit exceeded' }, 'LimitExceededException');
+      return;
+    }
+    if (fault === 'error') {
+      reply(res, 500, { message: 'Internal server error' }, 'InternalServerErrorException');
+      return;
+    }
+  }
   if (method !== 'POST' && method !== 'GET' && method !== 'DELETE') {
     reply(res, 403, { message: 'Forbidden' }, 'ForbiddenException');
     return;

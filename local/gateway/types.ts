@@ -46,8 +46,22 @@ export interface GatewayLimits {
   stopTimeoutMs: number;
 }
 
-/** Reserved for fault injection (dropped posts, slow integrations…); ignored for now. */
-export type GatewayFaults = Readonly<Record<string, unknown>>;
+/**
+ * Fault injection, for tests and benchmarks (`npm start -- --fault-rate 0.3 --post-latency 20ms
+ * --drop-disconnect 0.3`). Every field defaults to no fault.
+ */
+export interface GatewayFaults {
+  /** Fraction (0 to 1) of management-API calls answered `429 LimitExceededException`. @default 0 */
+  readonly throttleRate?: number;
+  /** Fraction (0 to 1) of management-API calls answered `500 InternalServerErrorException`. @default 0 */
+  readonly errorRate?: number;
+  /** ms added to every management-API call before it is served (the real API's round trip). @default 0 */
+  readonly postLatencyMs?: number;
+  /** Fraction (0 to 1) of `$disconnect` integrations not invoked (AWS delivers them best-effort). @default 0 */
+  readonly dropDisconnectRate?: number;
+  /** Seed of the fault generator: the same seed gives the same faults in the same order. @default random */
+  readonly seed?: number;
+}
 
 /** Options of {@link startGateway}. */
 export interface GatewayOptions {
@@ -67,7 +81,7 @@ export interface GatewayOptions {
   authorizer?: GatewayAuthorizer;
   /** Overrides of API Gateway's limits. */
   limits?: Partial<GatewayLimits>;
-  /** Reserved for fault injection; ignored for now. */
+  /** Fault injection (errors and latency of the management API, dropped `$disconnect`s). @default none */
   faults?: GatewayFaults;
   /** Serves other HTTP requests on the same port (e.g. a web page); returns true if it answered. */
   requestHandler?: (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -93,4 +107,11 @@ export interface Gateway {
   connections(): number;
   /** Closes every connection (running `$disconnect` for each, awaited with a bound), then the server. */
   stop(): Promise<void>;
+  /**
+   * BENCH-ONLY: writes `payload` straight to every open connection (or to those of `connectionIds`), the
+   * way a post would, with no management API, no HTTP and no faults: the ceiling the push path is measured
+   * against (`npm run bench`). Not an API Gateway feature; never use it from the stack's code.
+   * @returns how many connections it was written to
+   */
+  benchBroadcastRaw(payload: Buffer, connectionIds?: readonly string[]): number;
 }

@@ -84,6 +84,8 @@ export interface EventSourceMappingModel {
   batchSize: number;
   maxBatchingWindowSeconds: number;
   reportBatchItemFailures: boolean;
+  /** `ScalingConfig.MaximumConcurrency`: most concurrent invocations. @default Lambda's (unset) */
+  maxConcurrency?: number;
 }
 
 /** What the local cloud runs: the stack's resources, read from its synthesized template. */
@@ -302,6 +304,7 @@ export function buildModel(stack: StackArtifact, urls: LocalUrls, log: (line: st
       batchSize: Number(p.BatchSize ?? 10),
       maxBatchingWindowSeconds: Number(p.MaximumBatchingWindowInSeconds ?? 0),
       reportBatchItemFailures: ((p.FunctionResponseTypes ?? []) as string[]).includes('ReportBatchItemFailures'),
+      ...(p.ScalingConfig?.MaximumConcurrency !== undefined ? { maxConcurrency: Number(p.ScalingConfig.MaximumConcurrency) } : {}),
     };
   });
 

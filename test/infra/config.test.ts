@@ -27,6 +27,19 @@ describe('readConfig', () => {
       throttlingBurstLimit: 1000,
       logRetentionDays: 30,
       apiGatewayCloudWatchRole: true,
+      authIssuer: undefined,
+      authAudience: undefined,
+      authJwksUrl: undefined,
+      authJwks: undefined,
+      authAlgorithms: ['RS256', 'ES256'],
+      authChannelsClaim: 'channels',
+      allowAnonymous: false,
+      allowedOrigins: [],
+      maxMessagesPerMinute: 300,
+      replayWindowSeconds: 300,
+      fanoutThreshold: 2000,
+      fanoutBatchSize: 500,
+      fanoutWorkerConcurrency: 50,
     });
   });
 

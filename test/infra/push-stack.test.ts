@@ -33,7 +33,8 @@ beforeAll(() => {
 const tableArn = () => ({ 'Fn::GetAtt': [Object.keys(resourcesOf(template, 'AWS::DynamoDB::Table'))[0], 'Arn'] });
 const apiRef = () => ({ Ref: Object.keys(resourcesOf(template, 'AWS::ApiGatewayV2::Api'))[0] });
 const fnArn = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
-const queueId = () => Object.keys(resourcesOf(template, 'AWS::SQS::Queue'))[0];
+// The push path's dead-letter queue (the fan-out queues are tested in fanout.test.ts).
+const queueId = () => Object.keys(resourcesOf(template, 'AWS::SQS::Queue')).find((id) => id.startsWith('EventPushDeadLetterQueue'))!;
 
 describe('WebSocket API', () => {
   test('is a WebSocket API selecting routes on the action field', () => {
@@ -206,7 +207,8 @@ describe('event bus, rule and dead-letter queue', () => {
   });
 
   test('the DLQ is encrypted, keeps messages 14 days and only accepts TLS', () => {
-    template.resourceCountIs('AWS::SQS::Queue', 1);
+    // Three queues: this one, the fan-out queue and its dead-letter queue.
+    template.resourceCountIs('AWS::SQS::Queue', 3);
     template.hasResourceProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 14 * 24 * 3600,
@@ -287,12 +289,18 @@ describe('functions', () => {
       ...common,
       [ENV.CONNECTION_TTL_SECONDS]: String(DEFAULT_CONNECTION_TTL_SECONDS),
       [ENV.MAX_SUBSCRIPTIONS]: String(DEFAULT_MAX_SUBSCRIPTIONS),
+      [ENV.MAX_MESSAGES_PER_MINUTE]: '300',
+      [ENV.REPLAY_WINDOW_SECONDS]: '300',
     });
     expect(env('push')).toEqual({
       ...common,
       [ENV.BROADCAST_SHARDS]: String(DEFAULT_BROADCAST_SHARDS),
       [ENV.DELIVERY_CONCURRENCY]: String(DEFAULT_DELIVERY_CONCURRENCY),
       [ENV.DEAD_LETTER_QUEUE_URL]: { Ref: queueId() },
+      [ENV.FANOUT_QUEUE_URL]: { Ref: Object.keys(resourcesOf(template, 'AWS::SQS::Queue')).find((id) => id.startsWith('FanoutQueue')) },
+      [ENV.FANOUT_THRESHOLD]: '2000',
+      [ENV.FANOUT_BATCH_SIZE]: '500',
+      [ENV.REPLAY_WINDOW_SECONDS]: '300',
       [ENV.CALLBACK_URL]: {
         'Fn::Join': ['', ['https://', apiRef(), '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/prod']],
       },
@@ -339,12 +347,16 @@ describe('IAM', () => {
   test('table permissions follow need', () => {
     expect(dynamo(ids.connect)).toEqual(['dynamodb:PutItem']);
     expect(dynamo(ids.disconnect)).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:Query']);
-    expect(dynamo(ids.default)).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    // UpdateItem: the per-connection frame counter on the meta item (rate limit), read with its permissions.
+    expect(dynamo(ids.default)).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    // PutItem/UpdateItem: the per-channel sequence counter and the replay history (grantSequenceChannels).
     expect([...new Set(dynamo(ids.push))]).toEqual([
       'dynamodb:BatchWriteItem',
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
+      'dynamodb:PutItem',
       'dynamodb:Query',
+      'dynamodb:UpdateItem',
     ]);
   });
 
@@ -377,7 +389,8 @@ describe('IAM', () => {
       expect.objectContaining({
         Effect: 'Allow',
         Action: expect.arrayContaining(['sqs:SendMessage']),
-        Resource: { 'Fn::GetAtt': [queueId(), 'Arn'] },
+        // With minimizePolicies the grant may share a statement with the fan-out queue's.
+        Resource: expect.arrayContaining([{ 'Fn::GetAtt': [queueId(), 'Arn'] }]),
       }),
     );
   });
@@ -387,7 +400,7 @@ describe('outputs', () => {
   test('are stable and described', () => {
     const outputs = template.findOutputs('*');
     expect(Object.keys(outputs).sort()).toEqual(
-      ['CallbackUrl', 'ConnectionsTableName', 'DeadLetterQueueArn', 'DeadLetterQueueUrl', 'EventBusArn', 'EventBusName', 'WebSocketUrl'].sort(),
+      ['CallbackUrl', 'ConnectionsTableName', 'DeadLetterQueueArn', 'DeadLetterQueueUrl', 'EventBusArn', 'EventBusName', 'WebSocketUrl', 'FanoutQueueUrl', 'FanoutDeadLetterQueueUrl'].sort(),
     );
     for (const o of Object.values(outputs)) expect(o.Description).toEqual(expect.any(String));
     const busId = Object.keys(resourcesOf(template, 'AWS::Events::EventBus'))[0];

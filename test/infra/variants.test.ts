@@ -70,7 +70,8 @@ describe('configured stack', () => {
 
   test('applies the log retention to every log group', () => {
     const groups = Object.values(resourcesOf(template, 'AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(5);
+    // connect, disconnect, default, push and fan-out worker functions, and the stage's access log.
+    expect(groups).toHaveLength(6);
     for (const g of groups) expect(g.Properties.RetentionInDays).toBe(7);
   });
 

@@ -69,9 +69,9 @@ describe('connection handlers against dynalite', () => {
     expect(meta![TABLE.ttlAttribute]).toBeGreaterThanOrEqual(before + TTL);
     expect(meta![TABLE.ttlAttribute]).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + TTL);
 
-    expect(await reply(id, '{"action":"subscribe","channel":"scores"}')).toEqual({ type: 'subscribed', channel: 'scores' });
-    expect(await reply(id, '{"action":"subscribe","channel":"news"}')).toEqual({ type: 'subscribed', channel: 'news' });
-    expect(await reply(id, '{"action":"subscribe","channel":"scores"}')).toEqual({ type: 'subscribed', channel: 'scores' });
+    expect(await reply(id, '{"action":"subscribe","channel":"scores"}')).toEqual({ type: 'subscribed', channel: 'scores', seq: 0 });
+    expect(await reply(id, '{"action":"subscribe","channel":"news"}')).toEqual({ type: 'subscribed', channel: 'news', seq: 0 });
+    expect(await reply(id, '{"action":"subscribe","channel":"scores"}')).toEqual({ type: 'subscribed', channel: 'scores', seq: 0 });
     expect(await reply(id, '{"action":"ping"}')).toEqual({ type: 'pong' });
 
     const subs = (await itemsOf(id)).filter((i) => i[TABLE.sortKey] !== keys.meta);

@@ -59,7 +59,7 @@ describe('push handler', () => {
       expect((await h.connect(connectEvent(id, options.principalId ? { principalId: options.principalId } : {}))).statusCode).toBe(200);
       for (const channel of options.channels ?? []) {
         const reply = await h.default(messageEvent(id, JSON.stringify({ action: 'subscribe', channel })));
-        expect(JSON.parse(reply.body)).toEqual({ type: 'subscribed', channel });
+        expect(JSON.parse(reply.body)).toEqual({ type: 'subscribed', channel, seq: 0 }); // seq: the channel's latest (none yet)
       }
     });
   }
@@ -92,7 +92,7 @@ describe('push handler', () => {
     for (const id of ids) {
       expect(delivered.get(id)).toHaveLength(1);
     }
-    expect(received(ids[1234]!)).toEqual([{ type: 'message', channel: 'big', id: event.id, data: { score: [2, 1] } }]);
+    expect(received(ids[1234]!)).toEqual([{ type: 'message', channel: 'big', id: event.id, seq: 1, data: { score: [2, 1] } }]);
     expect(api.maxInFlight).toBeLessThanOrEqual(CONCURRENCY);
     // Recorded for the report; bounds are only sanity limits on a shared 2-core machine.
     // eslint-disable-next-line no-console

@@ -23,6 +23,8 @@ describe('config', () => {
       queryPageSize: undefined,
       connectionTtlSeconds: DEFAULT_CONNECTION_TTL_SECONDS,
       maxSubscriptions: DEFAULT_MAX_SUBSCRIPTIONS,
+      allowedOrigins: [],
+      maxMessagesPerMinute: 300,
     });
     expect(readPushConfig(push)).toMatchObject({
       callbackUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com/prod',

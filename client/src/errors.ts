@@ -1,0 +1,27 @@
+/** Stable codes of {@link PushClientError}. */
+export const CLIENT_ERROR_CODES = {
+  /** The server answered a frame with `{"type":"error"}`; `serverCode` has its code. */
+  ServerError: 'ServerError',
+  /** A frame from the server is not JSON or not a known message. */
+  InvalidServerFrame: 'InvalidServerFrame',
+  /** A channel listener threw; the client carried on. */
+  ListenerFailed: 'ListenerFailed',
+  /** No WebSocket implementation: pass the `WebSocket` option (e.g. the `ws` package in Node). */
+  NoWebSocket: 'NoWebSocket',
+  /** An option is invalid. */
+  InvalidOption: 'InvalidOption',
+} as const;
+export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[keyof typeof CLIENT_ERROR_CODES];
+
+/** An error of the push client: a stable `code`, the server's code when it came from the server. */
+export class PushClientError extends Error {
+  constructor(
+    public readonly code: ClientErrorCode,
+    message: string,
+    public readonly serverCode?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'PushClientError';
+  }
+}

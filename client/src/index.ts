@@ -1,0 +1,20 @@
+/**
+ * websocket-push client: typed, dependency-free (browser `WebSocket`, or `ws` in Node), resumes channels
+ * from their last seq across reconnects so nothing is missed, duplicated or reordered within the replay window.
+ */
+export { PushClient, PUSH_SUBPROTOCOL } from './push-client';
+export type {
+  ConnectionState,
+  PushClientEvents,
+  PushClientOptions,
+  SubscribeOptions,
+  TokenTransport,
+  WebSocketConstructor,
+  WebSocketLike,
+} from './push-client';
+export { ChannelStream } from './channel-stream';
+export type { ChannelGap, ChannelMessage, StreamStep } from './channel-stream';
+export { reconnectDelay } from './backoff';
+export type { BackoffOptions } from './backoff';
+export { CLIENT_ERROR_CODES, PushClientError } from './errors';
+export type { ClientErrorCode } from './errors';

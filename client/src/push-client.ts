@@ -1,0 +1,450 @@
+import type { ClientFrame, GapMessage, PushMessage, ReplayMessage, ServerMessage } from '../../shared/protocol';
+import { reconnectDelay, type BackoffOptions } from './backoff';
+import { ChannelStream, type ChannelGap, type ChannelMessage, type StreamStep } from './channel-stream';
+import { Emitter } from './emitter';
+import { CLIENT_ERROR_CODES, PushClientError } from './errors';
+
+/** The part of the WebSocket API the client uses: the browser's `WebSocket` and the `ws` package both fit. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
+
+/** Connection states, as reported by the `state` event. */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** How the token travels: `?token=` (the default), the `websocket-push, <token>` subprotocols, or both. */
+export type TokenTransport = 'query' | 'subprotocol' | 'both';
+
+/** The subprotocol offered before the token (see `shared/auth.ts`). */
+export const PUSH_SUBPROTOCOL = 'websocket-push';
+
+/** Options of {@link PushClient}. */
+export interface PushClientOptions {
+  /** The WebSocket URL, `wss://…/<stage>`. */
+  readonly url: string;
+  /** A token, or a function returning a fresh one for every connection. @default none */
+  readonly token?: string | (() => string | Promise<string>);
+  /** @default 'query' */
+  readonly tokenTransport?: TokenTransport;
+  /** The WebSocket implementation. @default globalThis.WebSocket (Node 20 has none: pass `ws`'s) */
+  readonly WebSocket?: WebSocketConstructor;
+  /** A `{"action":"ping"}` this often keeps an idle connection inside API Gateway's 10 minutes; 0 disables. @default 5 min */
+  readonly heartbeatIntervalMs?: number;
+  /**
+   * Replace the connection this long after it opened, before API Gateway's 2-hour limit: a new connection
+   * is opened and resumed first, then the old one closed (no gap). 0 disables. @default 1 h 55 min
+   */
+  readonly maxConnectionAgeMs?: number;
+  /** Reconnect backoff. */
+  readonly backoff?: BackoffOptions;
+  /** How long a missing seq may be awaited live before the client asks the server for it. @default 1000 */
+  readonly holeTimeoutMs?: number;
+  /** After a reconnect's replay, check once more this much later (covers index propagation on AWS); 0 disables. @default 2000 */
+  readonly catchUpDelayMs?: number;
+  /** How long a planned replacement may take before the old connection is closed anyway. @default 10000 */
+  readonly handoverTimeoutMs?: number;
+  /** Event ids remembered per channel for dedupe. @default 1000 */
+  readonly dedupeCapacity?: number;
+  /** Connect right after construction (on the next microtask). @default true */
+  readonly autoConnect?: boolean;
+  /** Injectable randomness (tests). @default Math.random */
+  readonly random?: () => number;
+}
+
+/** Events of {@link PushClient}. */
+export interface PushClientEvents {
+  state: (state: ConnectionState) => void;
+  /** A channel's subscription is confirmed (and, after a reconnect, its replay is complete) on a connection. */
+  subscribed: (channel: string) => void;
+  /** Messages the server could not replay (the client was away longer than the replay window). */
+  gap: (gap: ChannelGap) => void;
+  /** Messages with no channel (pushed to this user, this connection, or everyone). */
+  message: (message: { id: string; data: unknown }) => void;
+  error: (error: PushClientError) => void;
+}
+
+/** Options of {@link PushClient.subscribe}. */
+export interface SubscribeOptions {
+  /** Resume after this seq (e.g. kept from an earlier page load): what came after it is replayed. */
+  readonly since?: number;
+}
+
+type Listener = (message: ChannelMessage) => void;
+
+/** One WebSocket connection and what it still has to confirm. */
+interface Link {
+  readonly ws: WebSocketLike;
+  role: 'primary' | 'handover';
+  opened: boolean;
+  retired: boolean;
+  /** Channels whose subscription (or resume) this link has not confirmed yet. */
+  readonly unconfirmed: Set<string>;
+}
+
+const OPEN = 1;
+
+/**
+ * A push client for browsers and Node: subscribes to channels and hands each channel's messages to its
+ * listener exactly once and in order, across reconnects. It reconnects with jittered backoff, resumes every
+ * subscription from the last seq it delivered (the server replays what was missed, or reports a gap when
+ * it is past the replay window), pings to stay inside the idle timeout, and replaces its connection before
+ * the 2-hour limit without a gap.
+ */
+export class PushClient extends Emitter<PushClientEvents> {
+  private readonly options: PushClientOptions;
+  private readonly WS: WebSocketConstructor;
+  private readonly streams = new Map<string, ChannelStream>();
+  private readonly channelListeners = new Map<string, Listener>();
+  private readonly holeTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly catchUps = new Map<string, ReturnType<typeof setTimeout>>();
+  private current?: Link;
+  private candidate?: Link;
+  private attempt = 0;
+  private stateValue: ConnectionState = 'closed';
+  private stopped = true;
+  private reconnectTimer?: ReturnType<typeof setTimeout>;
+  private heartbeatTimer?: ReturnType<typeof setInterval>;
+  private ageTimer?: ReturnType<typeof setTimeout>;
+  private handoverTimer?: ReturnType<typeof setTimeout>;
+
+  constructor(options: PushClientOptions) {
+    super();
+    this.options = options;
+    const WS = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (!WS) {
+      throw new PushClientError(
+        CLIENT_ERROR_CODES.NoWebSocket,
+        'No global WebSocket here: pass one, e.g. new PushClient({ url, WebSocket: require("ws") })',
+      );
+    }
+    if (!/^wss?:\/\//.test(options.url)) {
+      throw new PushClientError(CLIENT_ERROR_CODES.InvalidOption, `"url" must be a ws:// or wss:// URL, got "${options.url}"`);
+    }
+    this.WS = WS;
+    // On the next microtask, so that listeners added right after the constructor see 'connecting'.
+    if (options.autoConnect ?? true) queueMicrotask(() => this.connect());
+  }
+
+  /** The connection state. */
+  get state(): ConnectionState {
+    return this.stateValue;
+  }
+
+  /** The current WebSocket (diagnostics and tests); undefined while disconnected. */
+  get socket(): WebSocketLike | undefined {
+    return this.current?.ws;
+  }
+
+  /** The last seq delivered on each subscribed channel (keep it to resume after a page reload). */
+  positions(): Record<string, number | undefined> {
+    return Object.fromEntries([...this.streams].map(([channel, s]) => [channel, s.position]));
+  }
+
+  /** Connects (a no-op when already connecting or connected). */
+  connect(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.attempt = 0;
+    this.setState('connecting');
+    void this.open('primary');
+  }
+
+  /**
+   * Subscribes `listener` to `channel` (one listener per channel; a second call replaces it) and returns a
+   * function that unsubscribes. Messages arrive in seq order, each once.
+   */
+  subscribe(channel: string, listener: Listener, options: SubscribeOptions = {}): () => void {
+    this.channelListeners.set(channel, listener);
+    if (!this.streams.has(channel)) {
+      this.streams.set(channel, new ChannelStream(channel, { position: options.since, dedupeCapacity: this.options.dedupeCapacity }));
+      if (this.current?.opened) this.sendSubscribe(this.current, channel);
+    }
+    return () => this.unsubscribe(channel);
+  }
+
+  /** Stops receiving a channel. */
+  unsubscribe(channel: string): void {
+    if (!this.streams.delete(channel)) return;
+    this.channelListeners.delete(channel);
+    this.clearTimer(this.holeTimers, channel);
+    this.clearTimer(this.catchUps, channel);
+    for (const link of [this.current, this.candidate]) {
+      link?.unconfirmed.delete(channel);
+      if (link?.opened) this.send(link, { action: 'unsubscribe', channel });
+    }
+  }
+
+  /** Closes the connection for good (until `connect()`). */
+  close(): void {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    this.stopLinkTimers();
+    for (const timers of [this.holeTimers, this.catchUps]) {
+      for (const t of timers.values()) clearTimeout(t);
+      timers.clear();
+    }
+    for (const link of [this.current, this.candidate]) if (link) this.retire(link);
+    this.current = this.candidate = undefined;
+    this.setState('closed');
+  }
+
+  private async open(role: Link['role']): Promise<void> {
+    let url = this.options.url;
+    let protocols: string[] | undefined;
+    if (this.options.token !== undefined) {
+      const token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
+      const transport = this.options.tokenTransport ?? 'query';
+      if (transport !== 'subprotocol') url += `${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
+      if (transport !== 'query') protocols = [PUSH_SUBPROTOCOL, token];
+    }
+    if (this.stopped) return;
+    let ws: WebSocketLike;
+    try {
+      ws = protocols ? new this.WS(url, protocols) : new this.WS(url);
+    } catch (cause) {
+      this.fail(CLIENT_ERROR_CODES.InvalidOption, `Cannot open a WebSocket to ${this.options.url}`, undefined, cause);
+      this.close();
+      return;
+    }
+    const link: Link = { ws, role, opened: false, retired: false, unconfirmed: new Set() };
+    if (role === 'primary') this.current = link;
+    else this.candidate = link;
+    ws.onopen = () => this.onOpen(link);
+    ws.onmessage = (event) => this.onFrame(link, event.data);
+    ws.onclose = () => this.onClose(link);
+    ws.onerror = () => undefined; // a close event follows
+  }
+
+  private onOpen(link: Link): void {
+    if (link.retired) return;
+    link.opened = true;
+    for (const channel of this.streams.keys()) this.sendSubscribe(link, channel);
+    if (link.role === 'primary') {
+      this.attempt = 0;
+      this.startLinkTimers();
+      this.setState('open');
+    } else {
+      this.handoverTimer = setTimeout(() => this.completeHandover(link), this.options.handoverTimeoutMs ?? 10_000);
+      if (link.unconfirmed.size === 0) this.completeHandover(link);
+    }
+  }
+
+  private onClose(link: Link): void {
+    if (link.retired || this.stopped) return;
+    link.retired = true;
+    if (link === this.candidate) {
+      // The replacement failed; the current connection still works. Try again after a backoff.
+      this.candidate = undefined;
+      clearTimeout(this.handoverTimer);
+      this.ageTimer = setTimeout(() => this.beginHandover(), reconnectDelay(this.attempt++, this.options.backoff, this.options.random));
+      return;
+    }
+    if (link !== this.current) return;
+    this.current = undefined;
+    this.stopLinkTimers();
+    if (this.candidate?.opened) {
+      // Lost the old connection during a handover: the new one takes over at once.
+      this.completeHandover(this.candidate);
+      return;
+    }
+    if (this.candidate) this.retire(this.candidate);
+    this.candidate = undefined;
+    this.setState('reconnecting');
+    const delay = reconnectDelay(this.attempt++, this.options.backoff, this.options.random);
+    this.reconnectTimer = setTimeout(() => void this.open('primary'), delay);
+  }
+
+  private onFrame(link: Link, data: unknown): void {
+    let frame: ServerMessage;
+    try {
+      frame = JSON.parse(typeof data === 'string' ? data : String(data)) as ServerMessage;
+    } catch (cause) {
+      this.fail(CLIENT_ERROR_CODES.InvalidServerFrame, 'The server sent a frame that is not JSON', undefined, cause);
+      return;
+    }
+    switch (frame.type) {
+      case 'message':
+        this.onPush(frame);
+        return;
+      case 'subscribed':
+        this.step(frame.channel, (s) => s.onSubscribed(frame.seq), link, true);
+        return;
+      case 'replay':
+        this.step(frame.channel, (s) => s.onReplay(frame as ReplayMessage), link, !frame.more);
+        return;
+      case 'gap':
+        this.step(frame.channel, (s) => s.onGap(frame as GapMessage), link, false);
+        return;
+      case 'error':
+        this.fail(CLIENT_ERROR_CODES.ServerError, `${frame.code}: ${frame.message}`, frame.code);
+        if (frame.code === 'UnknownConnection') link.ws.close(4000, 'not registered'); // reconnect
+        return;
+      case 'pong':
+      case 'unsubscribed':
+        return;
+      default:
+        this.fail(CLIENT_ERROR_CODES.InvalidServerFrame, `Unknown frame type "${String((frame as { type?: unknown }).type)}"`);
+    }
+  }
+
+  private onPush(message: PushMessage): void {
+    if (message.channel === undefined) {
+      this.emitSafely('message', { id: message.id, data: message.data });
+      return;
+    }
+    this.step(message.channel, (s) => s.onMessage(message));
+  }
+
+  /** Runs a stream step, then delivers, reports, asks for more, and watches holes. */
+  private step(channel: string, run: (stream: ChannelStream) => StreamStep, link?: Link, confirms = false): void {
+    const stream = this.streams.get(channel);
+    if (!stream) return;
+    const result = run(stream);
+    if (result.gap) this.emitSafely('gap', result.gap);
+    const listener = this.channelListeners.get(channel);
+    for (const message of result.deliver) {
+      try {
+        listener?.(message);
+      } catch (cause) {
+        this.fail(CLIENT_ERROR_CODES.ListenerFailed, `The listener of channel "${channel}" threw`, undefined, cause);
+      }
+    }
+    const target = link && link.opened && !link.retired ? link : this.current;
+    if (result.resyncSince !== undefined && target?.opened) {
+      this.send(target, { action: 'subscribe', channel, since: result.resyncSince });
+    } else if (confirms && link) {
+      this.confirm(link, channel);
+    }
+    this.watchHole(channel, stream);
+  }
+
+  private confirm(link: Link, channel: string): void {
+    if (!link.unconfirmed.delete(channel)) return;
+    this.emitSafely('subscribed', channel);
+    if (link.role === 'primary' && link === this.current && this.attempt === 0 && link.unconfirmed.size === 0) {
+      this.scheduleCatchUps();
+    }
+    if (link === this.candidate && link.unconfirmed.size === 0) this.completeHandover(link);
+  }
+
+  private watchHole(channel: string, stream: ChannelStream): void {
+    if (!stream.hasHole()) {
+      this.clearTimer(this.holeTimers, channel);
+      return;
+    }
+    if (this.holeTimers.has(channel)) return;
+    this.holeTimers.set(
+      channel,
+      setTimeout(() => {
+        this.holeTimers.delete(channel);
+        const s = this.streams.get(channel);
+        if (s?.hasHole() && this.current?.opened) this.send(this.current, { action: 'subscribe', channel, since: s.position });
+      }, this.options.holeTimeoutMs ?? 1000),
+    );
+  }
+
+  /** One extra `since` check per channel after a resume: catches a message pushed as we resubscribed. */
+  private scheduleCatchUps(): void {
+    const delay = this.options.catchUpDelayMs ?? 2000;
+    if (delay <= 0) return;
+    for (const [channel, stream] of this.streams) {
+      if (stream.position === undefined || this.catchUps.has(channel)) continue;
+      this.catchUps.set(
+        channel,
+        setTimeout(() => {
+          this.catchUps.delete(channel);
+          const s = this.streams.get(channel);
+          if (s?.position !== undefined && this.current?.opened) this.send(this.current, { action: 'subscribe', channel, since: s.position });
+        }, delay),
+      );
+    }
+  }
+
+  private sendSubscribe(link: Link, channel: string): void {
+    const since = this.streams.get(channel)?.position;
+    link.unconfirmed.add(channel);
+    this.send(link, since === undefined ? { action: 'subscribe', channel } : { action: 'subscribe', channel, since });
+  }
+
+  private send(link: Link, frame: ClientFrame): void {
+    if (link.ws.readyState === OPEN) link.ws.send(JSON.stringify(frame));
+  }
+
+  private startLinkTimers(): void {
+    this.stopLinkTimers();
+    const heartbeat = this.options.heartbeatIntervalMs ?? 5 * 60_000;
+    if (heartbeat > 0) {
+      this.heartbeatTimer = setInterval(() => {
+        if (this.current?.opened) this.send(this.current, { action: 'ping' });
+      }, heartbeat);
+    }
+    const age = this.options.maxConnectionAgeMs ?? (2 * 60 - 5) * 60_000;
+    if (age > 0) this.ageTimer = setTimeout(() => this.beginHandover(), age);
+  }
+
+  private stopLinkTimers(): void {
+    clearInterval(this.heartbeatTimer);
+    clearTimeout(this.ageTimer);
+    clearTimeout(this.handoverTimer);
+  }
+
+  /** Planned replacement: open a new connection, resume every channel on it, then close the old one. */
+  private beginHandover(): void {
+    if (this.stopped || this.candidate || !this.current) return;
+    void this.open('handover');
+  }
+
+  private completeHandover(link: Link): void {
+    if (link !== this.candidate || link.retired) return;
+    clearTimeout(this.handoverTimer);
+    const old = this.current;
+    this.candidate = undefined;
+    link.role = 'primary';
+    this.current = link;
+    this.attempt = 0;
+    this.startLinkTimers();
+    if (old) this.retire(old);
+    this.setState('open');
+  }
+
+  private retire(link: Link): void {
+    link.retired = true;
+    link.ws.onclose = null;
+    link.ws.onmessage = null;
+    try {
+      link.ws.close(1000, 'replaced');
+    } catch {
+      /* already closed */
+    }
+  }
+
+  private clearTimer(timers: Map<string, ReturnType<typeof setTimeout>>, channel: string): void {
+    const t = timers.get(channel);
+    if (t !== undefined) clearTimeout(t);
+    timers.delete(channel);
+  }
+
+  private setState(state: ConnectionState): void {
+    if (this.stateValue === state) return;
+    this.stateValue = state;
+    this.emitSafely('state', state);
+  }
+
+  private fail(code: PushClientError['code'], message: string, serverCode?: string, cause?: unknown): void {
+    this.emitSafely('error', new PushClientError(code, message, serverCode, cause === undefined ? undefined : { cause }));
+  }
+
+  private emitSafely<K extends keyof PushClientEvents>(event: K, ...args: Parameters<PushClientEvents[K]>): void {
+    const errors = this.emit(event, ...args);
+    if (errors.length && event !== 'error') {
+      for (const cause of errors) this.fail(CLIENT_ERROR_CODES.ListenerFailed, `A "${String(event)}" listener threw`, undefined, cause);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { DynamoDbConnectionStore } from '../adapters/dynamodb-connection-store';
+import { ManagementApiPublisher } from '../adapters/management-api-publisher';
+import { PowertoolsDeliveryMetrics } from '../adapters/powertools-metrics';
+import { decodeFanoutRecord, SqsFanoutQueue } from '../adapters/sqs-fanout-queue';
+import { getDocumentClient, getManagementApiClient, getSqsClient } from '../clients';
+import { once, readFanoutWorkerConfig } from '../config';
+import { processFanoutRecords } from '../core/fanout-worker';
+import { describeError } from '../core/handle-frame';
+import { createLogger } from '../logger';
+
+const logger = createLogger({ service: 'fanout-worker' });
+const deps = once(() => {
+  const c = readFanoutWorkerConfig();
+  return {
+    config: c,
+    store: new DynamoDbConnectionStore(getDocumentClient(), {
+      tableName: c.tableName,
+      broadcastShards: c.broadcastShards,
+      queryPageSize: c.queryPageSize,
+    }),
+    publisher: new ManagementApiPublisher(getManagementApiClient(c.callbackUrl, c.deliveryConcurrency)),
+    queue: new SqsFanoutQueue(getSqsClient(), { queueUrl: c.fanoutQueueUrl }),
+    metrics: new PowertoolsDeliveryMetrics('fanout-worker'),
+  };
+});
+
+/**
+ * SQS event source (ReportBatchItemFailures): posts each message's framed payload to its batch of
+ * connection ids and answers which messages to retry. Failed ids of a partly failed message are re-queued
+ * on their own, so a retry repeats only them.
+ */
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  try {
+    const { config, store, publisher, queue, metrics } = deps();
+    const records = (event.Records ?? []).map(decodeFanoutRecord);
+    const { response, report } = await processFanoutRecords(
+      records,
+      { concurrency: config.deliveryConcurrency },
+      { store, publisher, queue, logger },
+    );
+    metrics.publish({ ...report, retriedBatches: report.retriedMessages + report.requeuedMessages });
+    logger.info('fan-out batch delivered', {
+      messages: records.length,
+      delivered: report.delivered,
+      gone: report.gone,
+      failed: report.failed,
+      retriedMessages: report.retriedMessages,
+      requeuedMessages: report.requeuedMessages,
+      durationMs: report.durationMs,
+    });
+    return response;
+  } catch (error) {
+    logger.error('fan-out worker failed', { error: describeError(error) });
+    throw error;
+  }
+};

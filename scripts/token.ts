@@ -1,0 +1,60 @@
+/**
+ * `npm run token -- --user alice --channels 'private-team-*' [--ttl 1h]`: prints a JWT of the local development
+ * issuer (the key pair `npm start` trusts, kept in .local-state/dev-issuer/). Connect with it:
+ * `ws://127.0.0.1:3001/prod?token=<JWT>` or subprotocols `['websocket-push', '<JWT>']`.
+ */
+import { parseChannelPermissions } from '../shared/auth';
+import { USER_ID_PATTERN } from '../shared/limits';
+import { DEV_ISSUER_DIR, loadOrCreateDevIssuer } from '../local/dev-issuer';
+import { parseDuration } from '../local/flags';
+
+const USAGE = `usage: npm run token -- --user ID [--channels 'PATTERN[,PATTERN…]'] [--ttl DURATION] [--key-dir DIR]
+  --user ID         the token's "sub" (letters, digits and "_-.:@=,|+")
+  --channels LIST   channel permissions, comma- or space-separated; "*" is a wildcard, e.g. 'private-team-42-*'
+  --ttl DURATION    lifetime, e.g. 30s, 15m, 1h (default 1h; at most 24h)
+  --key-dir DIR     the development key pair (default ${DEV_ISSUER_DIR})`;
+
+function fail(message: string): never {
+  process.stderr.write(`token: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  const args: Record<string, string> = {};
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') {
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    }
+    if (!arg.startsWith('--')) fail(`unexpected argument "${arg}"`);
+    const [key, inline] = arg.slice(2).split(/=(.*)/s);
+    if (!['user', 'channels', 'ttl', 'key-dir'].includes(key)) fail(`unknown flag --${key}`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) fail(`--${key} needs a value`);
+    args[key] = value;
+  }
+  const user = args.user;
+  if (!user) fail('--user is required');
+  if (!USER_ID_PATTERN.test(user)) fail(`--user "${user}" is not a valid user id (letters, digits and "_-.:@=,|+", starting with a letter or digit)`);
+  const requested = (args.channels ?? '').split(/[\s,]+/).filter((c) => c.length > 0);
+  const channels = parseChannelPermissions(requested);
+  const rejected = requested.filter((c) => !channels.includes(c));
+  if (rejected.length > 0) fail(`invalid channel pattern(s): ${rejected.join(', ')} (a channel name, where "*" may also appear)`);
+  let ttlMs: number;
+  try {
+    ttlMs = parseDuration('--ttl', args.ttl ?? '1h');
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (ttlMs > 24 * 3_600_000) fail('--ttl is at most 24h');
+  const issuer = await loadOrCreateDevIssuer(args['key-dir']);
+  const token = await issuer.sign({ user, channels, ttlSeconds: Math.max(1, Math.round(ttlMs / 1000)) });
+  process.stdout.write(`${token}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`token: ${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,212 @@
+import WebSocket from 'ws';
+import { PushClient, type ChannelMessage, type ConnectionState, type PushClientOptions, type WebSocketConstructor } from '../../../client/src';
+import { CloudDriver, oneTo } from '../../support/continuity';
+import { startTestCloud, type TestCloud } from '../../support/local-cloud';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A PushClient over `ws` that records what it delivers, its states and gaps. */
+function recordingClient(cloud: TestCloud, channel: string, options: Partial<PushClientOptions> = {}) {
+  const received: ChannelMessage[] = [];
+  const states: ConnectionState[] = [];
+  const gaps: Array<{ from: number; to: number }> = [];
+  const client = new PushClient({
+    url: cloud.webSocketUrl,
+    WebSocket: WebSocket as unknown as WebSocketConstructor,
+    backoff: { initialDelayMs: 50, maxDelayMs: 300 },
+    holeTimeoutMs: 300,
+    catchUpDelayMs: 300,
+    ...options,
+  });
+  client.on('state', (s) => states.push(s));
+  client.on('gap', (g) => gaps.push({ from: g.from, to: g.to }));
+  let confirmed = 0;
+  client.on('subscribed', () => confirmed++);
+  client.subscribe(channel, (m) => received.push(m));
+  return { client, received, states, gaps, confirmedCount: () => confirmed };
+}
+
+/** Publishes `n` events on `channel`, one every `everyMs`, running `during(i)` before event i. */
+async function publishSeries(driver: CloudDriver, channel: string, n: number, everyMs: number, during: (i: number) => Promise<void> | void = () => undefined) {
+  const ids: string[] = [];
+  for (let i = 1; i <= n; i++) {
+    await during(i);
+    ids.push(await driver.publish(channel, { i }));
+    await sleep(everyMs);
+  }
+  return ids;
+}
+
+function expectExactlyOnceInOrder(received: ChannelMessage[], ids: string[]) {
+  expect(received.map((m) => m.seq)).toEqual(oneTo(ids.length));
+  expect(new Set(received.map((m) => m.id))).toEqual(new Set(ids));
+}
+
+describe('client continuity against the local cloud: cut connections lose nothing', () => {
+  describe('with API Gateway\'s own timers', () => {
+    let cloud: TestCloud;
+    let driver: CloudDriver;
+    const clients: PushClient[] = [];
+    beforeAll(async () => {
+      cloud = await startTestCloud();
+      driver = new CloudDriver(cloud);
+    }, 120_000);
+    afterAll(async () => {
+      clients.forEach((c) => c.close());
+      driver?.destroy();
+      await cloud?.stop();
+    });
+
+    it('a server-side close (management API DELETE) while events keep coming: every event once, in order', async () => {
+      const r = recordingClient(cloud, 'cut-delete');
+      clients.push(r.client);
+      await CloudDriver.until(() => r.confirmedCount() > 0, 'the subscription');
+      const ids = await publishSeries(driver, 'cut-delete', 12, 40, async (i) => {
+        if (i === 4 || i === 9) {
+          // The registry may still list an earlier, already closed connection (410): cut every listed one
+          // until the live connection is among them.
+          await CloudDriver.until(
+            async () => (await Promise.all((await driver.subscribers('cut-delete')).map((id) => driver.disconnect(id)))).includes(204),
+            'a live connection to cut',
+          );
+        }
+      });
+      await CloudDriver.until(() => r.received.length >= ids.length, `12 messages (got ${r.received.length})`);
+      await sleep(200);
+      expectExactlyOnceInOrder(r.received, ids);
+      expect(r.states.filter((s) => s === 'reconnecting')).toHaveLength(2);
+      expect(r.received.some((m) => m.replayed)).toBe(true);
+      expect(r.gaps).toEqual([]);
+    });
+
+    it('a killed socket (no close frame, as a network drop) while events keep coming: every event once, in order', async () => {
+      const r = recordingClient(cloud, 'cut-kill');
+      clients.push(r.client);
+      await CloudDriver.until(() => r.confirmedCount() > 0, 'the subscription');
+      const ids = await publishSeries(driver, 'cut-kill', 12, 40, (i) => {
+        if (i === 3 || i === 8) (r.client.socket as unknown as WebSocket).terminate();
+      });
+      await CloudDriver.until(() => r.received.length >= ids.length, `12 messages (got ${r.received.length})`);
+      await sleep(200);
+      expectExactlyOnceInOrder(r.received, ids);
+      expect(r.states.filter((s) => s === 'reconnecting')).toHaveLength(2);
+    });
+
+    it('resumes from a kept position (e.g. a page reload) with `since`', async () => {
+      const first = recordingClient(cloud, 'reload');
+      await CloudDriver.until(() => first.confirmedCount() > 0, 'the subscription');
+      const ids = await publishSeries(driver, 'reload', 3, 0);
+      await CloudDriver.until(() => first.received.length === 3, 'three messages');
+      const kept = first.client.positions().reload!;
+      first.client.close();
+      ids.push(...(await publishSeries(driver, 'reload', 3, 0)));
+      await cloud.idle();
+      const second = recordingClient(cloud, 'reload', { autoConnect: false });
+      clients.push(second.client);
+      second.client.unsubscribe('reload');
+      second.client.subscribe('reload', (m) => second.received.push(m), { since: kept });
+      second.client.connect();
+      await CloudDriver.until(() => second.received.length === 3, 'the three missed messages');
+      expect(second.received.map((m) => [m.seq, m.replayed])).toEqual([[4, true], [5, true], [6, true]]);
+      expectExactlyOnceInOrder([...first.received, ...second.received], ids);
+    });
+  });
+
+  describe('with scaled-down idle (600 ms) and lifetime (2 s) limits', () => {
+    let cloud: TestCloud;
+    let driver: CloudDriver;
+    const clients: PushClient[] = [];
+    beforeAll(async () => {
+      cloud = await startTestCloud({ limits: { idleTimeoutMs: 600, maxConnectionMs: 2000 } });
+      driver = new CloudDriver(cloud);
+    }, 120_000);
+    afterAll(async () => {
+      clients.forEach((c) => c.close());
+      driver?.destroy();
+      await cloud?.stop();
+    });
+
+    it('an idle timeout (no heartbeat) between bursts: every event once, in order', async () => {
+      const r = recordingClient(cloud, 'idle', { heartbeatIntervalMs: 0, maxConnectionAgeMs: 0 });
+      clients.push(r.client);
+      await CloudDriver.until(() => r.confirmedCount() > 0, 'the subscription');
+      // Bursts separated by more than the idle timeout: the connection is closed between them.
+      const ids = await publishSeries(driver, 'idle', 9, 0, async (i) => {
+        if (i === 4 || i === 7) await sleep(900);
+      });
+      await CloudDriver.until(() => r.received.length >= ids.length, `9 messages (got ${r.received.length})`);
+      await sleep(200);
+      expectExactlyOnceInOrder(r.received, ids);
+      expect(r.states).toContain('reconnecting');
+    });
+
+    it('the heartbeat keeps an idle connection open', async () => {
+      const r = recordingClient(cloud, 'heartbeat', { heartbeatIntervalMs: 200, maxConnectionAgeMs: 0 });
+      clients.push(r.client);
+      await CloudDriver.until(() => r.confirmedCount() > 0, 'the subscription');
+      await sleep(1500); // longer than the idle timeout, shorter than the lifetime
+      expect(r.states).not.toContain('reconnecting');
+      r.client.close();
+    });
+
+    it('the lifetime limit cuts the connection (planned replacement off): every event once, in order', async () => {
+      const r = recordingClient(cloud, 'lifetime', { heartbeatIntervalMs: 200, maxConnectionAgeMs: 0 });
+      clients.push(r.client);
+      await CloudDriver.until(() => r.confirmedCount() > 0, 'the subscription');
+      const ids = await publishSeries(driver, 'lifetime', 30, 100);
+      await CloudDriver.until(() => r.received.length >= ids.length, `30 messages (got ${r.received.length})`);
+      await sleep(200);
+      expectExactlyOnceInOrder(r.received, ids);
+      expect(r.states).toContain('reconnecting');
+    });
+
+    it('the planned replacement before the lifetime limit: no reconnect, no gap, every event once, in order', async () => {
+      const r = recordingClient(cloud, 'handover', { heartbeatIntervalMs: 200, maxConnectionAgeMs: 1200 });
+      clients.push(r.client);
+      await CloudDriver.until(() => r.confirmedCount() > 0, 'the subscription');
+      const ids = await publishSeries(driver, 'handover', 30, 100);
+      await CloudDriver.until(() => r.received.length >= ids.length, `30 messages (got ${r.received.length})`);
+      await sleep(200);
+      expectExactlyOnceInOrder(r.received, ids);
+      expect(r.states).not.toContain('reconnecting');
+      expect(r.confirmedCount()).toBeGreaterThanOrEqual(3); // first connection + at least two replacements
+    });
+  });
+
+  describe('with a 1-second replay window', () => {
+    let cloud: TestCloud;
+    let driver: CloudDriver;
+    beforeAll(async () => {
+      cloud = await startTestCloud({ context: { replayWindowSeconds: '1' } });
+      driver = new CloudDriver(cloud);
+    }, 120_000);
+    afterAll(async () => {
+      driver?.destroy();
+      await cloud?.stop();
+    });
+
+    it('an absence longer than the window is reported as a gap, then what is retained is replayed', async () => {
+      const r = recordingClient(cloud, 'window');
+      await CloudDriver.until(() => r.confirmedCount() > 0, 'the subscription');
+      const ids = await publishSeries(driver, 'window', 2, 0);
+      await CloudDriver.until(() => r.received.length === 2, 'two messages');
+      const kept = r.client.positions().window!;
+      r.client.close();
+      ids.push(...(await publishSeries(driver, 'window', 3, 0))); // 3..5: will expire
+      await cloud.idle();
+      await sleep(1500);
+      ids.push(...(await publishSeries(driver, 'window', 2, 0))); // 6..7: retained
+      await cloud.idle();
+
+      const back = recordingClient(cloud, 'window', { autoConnect: false });
+      back.client.unsubscribe('window');
+      back.client.subscribe('window', (m) => back.received.push(m), { since: kept });
+      back.client.connect();
+      await CloudDriver.until(() => back.received.length === 2, 'the retained messages');
+      expect(back.gaps).toEqual([{ from: 3, to: 5 }]);
+      expect(back.received.map((m) => m.seq)).toEqual([6, 7]);
+      expect(new Set(back.received.map((m) => m.id))).toEqual(new Set(ids.slice(5))); // pushed concurrently: seq order may differ from publish order
+      back.client.close();
+    });
+  });
+});

@@ -1,0 +1,143 @@
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PUSH_DETAIL_TYPE } from '../../../shared/events';
+import { startTestCloud, type TestCloud } from '../../support/local-cloud';
+import { TestClient } from '../../support/ws-client';
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+function helpers(cloud: () => TestCloud) {
+  const clients: TestClient[] = [];
+  let events: EventBridgeClient | undefined;
+  let dynamo: DynamoDBClient | undefined;
+  return {
+    clients,
+    async connect(n: number): Promise<TestClient[]> {
+      const out = await Promise.all(Array.from({ length: n }, () => TestClient.connect(cloud().webSocketUrl)));
+      clients.push(...out);
+      return out;
+    },
+    async publish(detail: unknown): Promise<string> {
+      events ??= new EventBridgeClient({ endpoint: cloud().awsEndpoint, region: 'us-east-1', credentials });
+      const out = await events.send(new PutEventsCommand({
+        Entries: [{ EventBusName: cloud().outputs.EventBusName, Source: 'test', DetailType: PUSH_DETAIL_TYPE, Detail: JSON.stringify(detail) }],
+      }));
+      expect(out.FailedEntryCount).toBe(0);
+      return out.Entries![0]!.EventId!;
+    },
+    /** Every item of the registry (a test may scan; the handlers never do). */
+    async items(): Promise<Array<Record<string, string>>> {
+      dynamo ??= new DynamoDBClient({ endpoint: cloud().awsEndpoint, region: 'us-east-1', credentials });
+      const out = await dynamo.send(new ScanCommand({ TableName: cloud().outputs.ConnectionsTableName }));
+      return (out.Items ?? []).map((i) => Object.fromEntries(Object.entries(i).map(([k, v]) => [k, String(v.S ?? v.N)])));
+    },
+    close() {
+      clients.forEach((c) => c.close());
+      events?.destroy();
+      dynamo?.destroy();
+    },
+  };
+}
+
+/** The ids of the messages a client received, deduplicated (delivery is at-least-once). */
+const receivedIds = (c: TestClient) => [...new Set(c.messages().map((m) => m.id as string))].sort();
+
+async function until(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('fan-out through the queue and the workers (threshold 3, batches of 2, 4 shards)', () => {
+  let cloud: TestCloud;
+  const h = helpers(() => cloud);
+
+  beforeAll(async () => {
+    cloud = await startTestCloud({ context: { fanoutThreshold: '3', fanoutBatchSize: '2', broadcastShards: '4' } });
+  }, 90_000);
+  afterAll(async () => {
+    h.close();
+    await cloud?.stop();
+  });
+
+  it('broadcast reads every shard (no single key) and reaches every connection exactly once, through the workers', async () => {
+    const clients = await h.connect(12);
+    const shards = new Set((await h.items()).filter((i) => i.sk === 'meta').map((i) => i.shard));
+    expect(shards.size).toBeGreaterThan(1);
+    for (const s of shards) expect(s).toMatch(/^shard#[0-3]$/);
+
+    const id = await h.publish({ broadcast: true, data: { n: 1 } });
+    for (const c of clients) expect(await c.next((m) => m.type === 'message' && m.id === id)).toMatchObject({ type: 'message', id, data: { n: 1 } });
+    await cloud.idle();
+    await new Promise((r) => setTimeout(r, 200));
+    for (const c of clients) expect(c.messages().filter((m) => m.id === id)).toHaveLength(1);
+    expect(cloud.lines.join('\n')).toMatch(/push queued for the fan-out workers.*"batches":6/);
+    expect(cloud.lines.join('\n')).toMatch(/fan-out batch delivered/);
+  });
+
+  it('a channel audience over the threshold goes through the queue; under it, the push function delivers it', async () => {
+    const big = await h.connect(5);
+    const small = await h.connect(2);
+    const [other] = await h.connect(1);
+    await Promise.all(big.map((c) => c.subscribe('big')));
+    await Promise.all(small.map((c) => c.subscribe('small')));
+    const before = cloud.lines.length;
+    const bigId = await h.publish({ channel: 'big', data: 'b' });
+    const smallId = await h.publish({ channel: 'small', data: 's' });
+    for (const c of big) await c.next((m) => m.id === bigId);
+    for (const c of small) await c.next((m) => m.id === smallId);
+    await cloud.idle();
+    await new Promise((r) => setTimeout(r, 200));
+    for (const c of big) {
+      const got = c.messages().filter((m) => m.id === bigId);
+      expect(got).toHaveLength(1);
+      expect(got[0]).toMatchObject({ type: 'message', channel: 'big', id: bigId, data: 'b' });
+    }
+    expect(other!.messages().filter((m) => m.id === bigId || m.id === smallId)).toEqual([]);
+    const lines = cloud.lines.slice(before).join('\n');
+    expect(lines).toMatch(new RegExp(`push queued for the fan-out workers.*"eventId":"${bigId}".*"connections":5`));
+    expect(lines).toMatch(new RegExp(`push delivered.*"eventId":"${smallId}".*"delivered":2`));
+  });
+});
+
+describe('under faults: 30% of management calls fail (429/500), every $disconnect is dropped', () => {
+  let cloud: TestCloud;
+  const h = helpers(() => cloud);
+
+  beforeAll(async () => {
+    cloud = await startTestCloud({
+      context: { fanoutThreshold: '4', fanoutBatchSize: '3' },
+      faults: { throttleRate: 0.15, errorRate: 0.15, dropDisconnectRate: 1, seed: 7 },
+    });
+  }, 90_000);
+  afterAll(async () => {
+    h.close();
+    await cloud?.stop();
+  });
+
+  it('every live client receives every event (deduplicated by id), and stale records are removed after their 410', async () => {
+    const clients = await h.connect(14);
+    const ids = (await h.items()).filter((i) => i.sk === 'meta').map((i) => i.connectionId);
+    expect(ids).toHaveLength(14);
+    // Four clients leave; their $disconnect is dropped, so the registry keeps them (stale).
+    const gone = clients.splice(0, 4);
+    for (const c of gone) c.close();
+    await Promise.all(gone.map((c) => c.closed()));
+    await cloud.idle();
+    expect((await h.items()).filter((i) => i.sk === 'meta')).toHaveLength(14);
+    expect(cloud.lines.join('\n')).toMatch(/\$disconnect .* dropped \(fault injection\)/);
+
+    const published: string[] = [];
+    for (let i = 0; i < 5; i++) published.push(await h.publish({ broadcast: true, data: { i } }));
+    await until(() => clients.every((c) => receivedIds(c).length === published.length), 20_000, 'every event at every live client');
+    for (const c of clients) expect(receivedIds(c)).toEqual([...published].sort());
+    expect(cloud.lines.join('\n')).toMatch(/429|LimitExceeded|InternalServerError|Throttled|ServerError|re-queued/);
+
+    // The stale connections answered 410 and were removed, with their items.
+    await until(async () => (await h.items()).filter((i) => i.sk === 'meta').length === 10, 20_000, 'stale records removed');
+    const left = new Set((await h.items()).map((i) => i.connectionId));
+    expect(left.size).toBe(10);
+  }, 60_000);
+});
