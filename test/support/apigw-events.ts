@@ -2,7 +2,7 @@ import type { APIGatewayProxyWebsocketEventV2, EventBridgeEvent } from 'aws-lamb
 import { PUSH_DETAIL_TYPE } from '../../shared/events';
 
 /**
- * API Gateway WebSocket events shaped like the captured ones in `shared/reference/apigw-websocket/`
+ * API Gateway WebSocket events shaped like the captured ones in `test/fixtures/apigw-websocket/`
  * (the same requestContext fields; `$connect` also carries headers, query string and the authorizer).
  */
 const DOMAIN = 'abc123.execute-api.us-east-1.amazonaws.com';

@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { closed, gateway, keysOf, nextMessage, open, recorder, rejected, sleep } from './helpers';
 
 const reference = (name: string) =>
-  JSON.parse(readFileSync(join(__dirname, '../../../../../shared/reference/apigw-websocket', name), 'utf8'));
+  JSON.parse(readFileSync(join(__dirname, '../../../fixtures/apigw-websocket', name), 'utf8'));
 const referenceMessage = reference('message.json');
 const CLF = /^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/;
 const ID = /^[A-Za-z0-9_-]{15}=$/;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { closed, gateway, keysOf, nextMessage, open, recorder, silence, sleep } from './helpers';
 
 const reference = (name: string) =>
-  JSON.parse(readFileSync(join(__dirname, '../../../../../shared/reference/apigw-websocket', name), 'utf8'));
+  JSON.parse(readFileSync(join(__dirname, '../../../fixtures/apigw-websocket', name), 'utf8'));
 
 describe('gateway messages', () => {
   let stops: Array<() => Promise<void>> = [];
