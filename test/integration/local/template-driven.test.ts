@@ -63,17 +63,23 @@ describe('local cloud: the AWS CLI', () => {
 
   const env = () => ({ ...process.env, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '' });
 
-  it('publishes with `aws events put-events` (AWS_ENDPOINT_URL) and posts with `aws apigatewaymanagementapi post-to-connection`', async () => {
+  it('publishes with `aws events put-events` (AWS_ENDPOINT_URL where the CLI honours it) and posts with `aws apigatewaymanagementapi post-to-connection`', async () => {
     for (const cli of clis) {
       const c = await TestClient.connect(cloud.webSocketUrl);
       await c.subscribe('cli');
       const entries = JSON.stringify([{ EventBusName: cloud.outputs.EventBusName, Source: 'cli', DetailType: 'WebSocketPush', Detail: JSON.stringify({ channel: 'cli', data: { via: cli } }) }]);
-      const out = await run(cli, ['events', 'put-events', '--entries', entries], { env: { ...env(), AWS_ENDPOINT_URL: cloud.awsEndpoint } });
+      // AWS_ENDPOINT_URL is honoured from CLI v1.29 and v2.13 (Debian 12's awscli is 2.9: --endpoint-url).
+      const version = (await run(cli, ['--version'])).stdout;
+      const [, major, minor] = /aws-cli\/(\d+)\.(\d+)/.exec(version)!.map(Number);
+      const endpointEnv = major === 1 ? minor >= 29 : minor >= 13;
+      const out = endpointEnv
+        ? await run(cli, ['events', 'put-events', '--entries', entries], { env: { ...env(), AWS_ENDPOINT_URL: cloud.awsEndpoint } })
+        : await run(cli, ['events', 'put-events', '--entries', entries, '--endpoint-url', cloud.awsEndpoint], { env: env() });
       const eventId = JSON.parse(out.stdout).Entries[0].EventId;
       expect(await c.next((m) => m.id === eventId)).toMatchObject({ channel: 'cli', data: { via: cli } });
 
       const id = [...cloud.lines].reverse().map((l) => /gateway {2}connect (\S+) \(200/.exec(l)?.[1]).find(Boolean)!;
-      const v2 = (await run(cli, ['--version'])).stdout.includes('aws-cli/2');
+      const v2 = major === 2;
       await run(cli, ['apigatewaymanagementapi', 'post-to-connection', '--endpoint-url', cloud.callbackUrl, '--connection-id', id,
         '--data', '{"type":"from-cli"}', ...(v2 ? ['--cli-binary-format', 'raw-in-base64-out'] : [])], { env: env() });
       expect(await c.next((m) => m.type === 'from-cli')).toEqual({ type: 'from-cli' });
