@@ -55,10 +55,14 @@ export interface AuthorizerConfig {
   readonly allowAnonymous: boolean;
 }
 
-/** Settings of the push function. */
-export interface PushConfig extends StoreConfig {
+/** Settings of the functions that post to connections (the push function and the fan-out worker). */
+export interface DeliveryConfig extends StoreConfig {
   readonly callbackUrl: string;
   readonly deliveryConcurrency: number;
+}
+
+/** Settings of the push function. */
+export interface PushConfig extends DeliveryConfig {
   readonly deadLetterQueueUrl: string;
 }
 
@@ -190,19 +194,24 @@ export function readFanoutConfig(env: Env = process.env): FanoutConfig {
 }
 
 /** Settings of a fan-out worker. */
-export interface FanoutWorkerConfig extends StoreConfig {
-  readonly callbackUrl: string;
-  readonly deliveryConcurrency: number;
+export interface FanoutWorkerConfig extends DeliveryConfig {
   /** Where the failed ids of a partly failed batch are re-queued. */
   readonly fanoutQueueUrl: string;
+}
+
+/** Reads and validates the delivery settings shared by the push function and the fan-out worker. @throws ConfigError */
+function readDeliveryConfig(env: Env): DeliveryConfig {
+  return {
+    ...readStoreConfig(env),
+    callbackUrl: url(env, ENV.CALLBACK_URL),
+    deliveryConcurrency: integer(env, ENV.DELIVERY_CONCURRENCY, DEFAULT_DELIVERY_CONCURRENCY, 1, MAX_DELIVERY_CONCURRENCY),
+  };
 }
 
 /** Reads and validates the settings of a fan-out worker. @throws ConfigError */
 export function readFanoutWorkerConfig(env: Env = process.env): FanoutWorkerConfig {
   return {
-    ...readStoreConfig(env),
-    callbackUrl: url(env, ENV.CALLBACK_URL),
-    deliveryConcurrency: integer(env, ENV.DELIVERY_CONCURRENCY, DEFAULT_DELIVERY_CONCURRENCY, 1, MAX_DELIVERY_CONCURRENCY),
+    ...readDeliveryConfig(env),
     fanoutQueueUrl: url(env, ENV.FANOUT_QUEUE_URL),
   };
 }
@@ -210,9 +219,7 @@ export function readFanoutWorkerConfig(env: Env = process.env): FanoutWorkerConf
 /** Reads and validates the settings of the push function. @throws ConfigError */
 export function readPushConfig(env: Env = process.env): PushConfig {
   return {
-    ...readStoreConfig(env),
-    callbackUrl: url(env, ENV.CALLBACK_URL),
-    deliveryConcurrency: integer(env, ENV.DELIVERY_CONCURRENCY, DEFAULT_DELIVERY_CONCURRENCY, 1, MAX_DELIVERY_CONCURRENCY),
+    ...readDeliveryConfig(env),
     deadLetterQueueUrl: url(env, ENV.DEAD_LETTER_QUEUE_URL),
   };
 }

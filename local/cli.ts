@@ -69,6 +69,9 @@ async function main(): Promise<void> {
   try {
     cloud = await start();
     process.stdout.write(banner(cloud, flags));
+    // A reload keeps the ports, even those picked freely (port 0), so clients can reconnect to the same URL.
+    flags.port = Number(new URL(cloud.callbackUrl).port);
+    flags.awsPort = Number(new URL(cloud.awsEndpoint).port);
   } catch (err) {
     if (!flags.watch) throw err;
     // With --watch, a stack that does not synthesize yet is waited for: fix it and save.

@@ -139,18 +139,7 @@ export class DynamoDbConnectionStore implements ConnectionStore, FrameGate {
   }
 
   async unsubscribe(connectionId: string, channel: string): Promise<void> {
-    const meta = await this.call('unsubscribe', () =>
-      this.client.send(
-        new GetCommand({
-          TableName: this.table,
-          Key: { [TABLE.partitionKey]: keys.connection(connectionId), [TABLE.sortKey]: keys.meta },
-          ProjectionExpression: '#sk',
-          ExpressionAttributeNames: { '#sk': TABLE.sortKey },
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    if (!meta.Item) throw new UnknownConnectionError(connectionId);
+    if (!(await this.hasMeta('unsubscribe', connectionId, true))) throw new UnknownConnectionError(connectionId);
     await this.call('unsubscribe', () =>
       this.client.send(
         new DeleteCommand({
@@ -220,17 +209,7 @@ export class DynamoDbConnectionStore implements ConnectionStore, FrameGate {
     switch (audience.kind) {
       case 'connectionId': {
         const { connectionId } = audience;
-        const meta = await this.call('audience', () =>
-          this.client.send(
-            new GetCommand({
-              TableName: this.table,
-              Key: { [TABLE.partitionKey]: keys.connection(connectionId), [TABLE.sortKey]: keys.meta },
-              ProjectionExpression: '#sk',
-              ExpressionAttributeNames: { '#sk': TABLE.sortKey },
-            }),
-          ),
-        );
-        yield meta.Item ? [connectionId] : [];
+        yield (await this.hasMeta('audience', connectionId, false)) ? [connectionId] : [];
         return;
       }
       case 'channel':
@@ -247,6 +226,22 @@ export class DynamoDbConnectionStore implements ConnectionStore, FrameGate {
         );
         return;
     }
+  }
+
+  /** Whether the connection's meta item exists (a registered connection), read as `operation`. */
+  private async hasMeta(operation: string, connectionId: string, consistentRead: boolean): Promise<boolean> {
+    const meta = await this.call(operation, () =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.table,
+          Key: { [TABLE.partitionKey]: keys.connection(connectionId), [TABLE.sortKey]: keys.meta },
+          ProjectionExpression: '#sk',
+          ExpressionAttributeNames: { '#sk': TABLE.sortKey },
+          ...(consistentRead ? { ConsistentRead: true } : {}),
+        }),
+      ),
+    );
+    return Boolean(meta.Item);
   }
 
   private async *indexIds(

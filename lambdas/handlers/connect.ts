@@ -1,22 +1,13 @@
 import type { APIGatewayProxyResult, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
-import { DynamoDbConnectionStore } from '../adapters/dynamodb-connection-store';
-import { getDocumentClient } from '../clients';
 import { once, readConnectionConfig } from '../config';
 import { acceptedSubprotocol, checkOrigin, identityOf } from '../core/connect-admission';
 import { registerConnection } from '../core/connection-lifecycle';
 import { describeError } from '../core/handle-frame';
 import { createLogger } from '../logger';
+import { connectionStore } from '../stores';
 
 const logger = createLogger({ service: 'connect' });
 const config = once(readConnectionConfig);
-const store = once(() => {
-  const c = config();
-  return new DynamoDbConnectionStore(getDocumentClient(), {
-    tableName: c.tableName,
-    broadcastShards: c.broadcastShards,
-    queryPageSize: c.queryPageSize,
-  });
-});
 
 /** `$connect` event: the WebSocket event plus headers and the authorizer's context, when an authorizer ran. */
 type ConnectEvent = APIGatewayProxyWebsocketEventV2 & {
@@ -43,7 +34,7 @@ export const handler = async (event: ConnectEvent): Promise<APIGatewayProxyResul
     const { userId, channels } = identityOf(event.requestContext.authorizer);
     await registerConnection(
       { connectionId, connectedAt, ...(userId !== undefined ? { userId } : {}), channels },
-      { store: store(), ttlSeconds: c.connectionTtlSeconds, logger },
+      { store: connectionStore(), ttlSeconds: c.connectionTtlSeconds, logger },
     );
     logger.info('connected', { connectionId, authenticated: userId !== undefined, permissions: channels.length });
     const protocol = acceptedSubprotocol(event.headers);

@@ -2,23 +2,15 @@ import type { APIGatewayProxyResult, APIGatewayProxyWebsocketEventV2 } from 'aws
 import { maySubscribe } from '../../shared/auth';
 import { ERROR_CODES, type ServerMessage } from '../../shared/protocol';
 import { DynamoDbChannelHistory } from '../adapters/dynamodb-channel-history';
-import { DynamoDbConnectionStore } from '../adapters/dynamodb-connection-store';
 import { getDocumentClient } from '../clients';
 import { once, readConnectionConfig, readReplayWindowSeconds } from '../config';
 import { admitFrame } from '../core/frame-gate';
 import { describeError, errorMessage, handleFrame } from '../core/handle-frame';
 import { createLogger } from '../logger';
+import { connectionStore } from '../stores';
 
 const logger = createLogger({ service: 'default' });
 const config = once(readConnectionConfig);
-const store = once(() => {
-  const c = config();
-  return new DynamoDbConnectionStore(getDocumentClient(), {
-    tableName: c.tableName,
-    broadcastShards: c.broadcastShards,
-    queryPageSize: c.queryPageSize,
-  });
-});
 const replay = once(() => ({
   history: new DynamoDbChannelHistory(getDocumentClient(), config().tableName),
   replayWindowSeconds: readReplayWindowSeconds(),
@@ -35,13 +27,13 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<A
     const c = config();
     const body = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
     // Counted (rate limit) and authorized from the connection's meta item in one UpdateItem.
-    const gate = await admitFrame(connectionId, { gate: store(), maxPerMinute: c.maxMessagesPerMinute });
+    const gate = await admitFrame(connectionId, { gate: connectionStore(), maxPerMinute: c.maxMessagesPerMinute });
     reply = !gate.ok
       ? gate.reply
       : await handleFrame(
           { connectionId, body },
           {
-            store: store(),
+            store: connectionStore(),
             maxSubscriptions: c.maxSubscriptions,
             logger,
             replay: replay(),

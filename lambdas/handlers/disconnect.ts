@@ -1,20 +1,10 @@
 import type { APIGatewayProxyResult, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
-import { DynamoDbConnectionStore } from '../adapters/dynamodb-connection-store';
-import { getDocumentClient } from '../clients';
-import { once, readStoreConfig } from '../config';
 import { unregisterConnection } from '../core/connection-lifecycle';
 import { describeError } from '../core/handle-frame';
 import { createLogger } from '../logger';
+import { connectionStore } from '../stores';
 
 const logger = createLogger({ service: 'disconnect' });
-const store = once(() => {
-  const c = readStoreConfig();
-  return new DynamoDbConnectionStore(getDocumentClient(), {
-    tableName: c.tableName,
-    broadcastShards: c.broadcastShards,
-    queryPageSize: c.queryPageSize,
-  });
-});
 
 /**
  * `$disconnect`: removes the connection and all its subscriptions. API Gateway ignores the answer and
@@ -24,7 +14,7 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<A
   const { connectionId } = event.requestContext;
   const closeCode = (event.requestContext as { disconnectStatusCode?: number }).disconnectStatusCode;
   try {
-    await unregisterConnection(connectionId, { store: store() });
+    await unregisterConnection(connectionId, { store: connectionStore() });
     logger.info('disconnected', { connectionId, closeCode });
     return { statusCode: 200, body: '' };
   } catch (error) {

@@ -1,24 +1,20 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { DynamoDbConnectionStore } from '../adapters/dynamodb-connection-store';
 import { ManagementApiPublisher } from '../adapters/management-api-publisher';
 import { PowertoolsDeliveryMetrics } from '../adapters/powertools-metrics';
 import { decodeFanoutRecord, SqsFanoutQueue } from '../adapters/sqs-fanout-queue';
-import { getDocumentClient, getManagementApiClient, getSqsClient } from '../clients';
+import { getManagementApiClient, getSqsClient } from '../clients';
 import { once, readFanoutWorkerConfig } from '../config';
 import { processFanoutRecords } from '../core/fanout-worker';
 import { describeError } from '../core/handle-frame';
 import { createLogger } from '../logger';
+import { connectionStore } from '../stores';
 
 const logger = createLogger({ service: 'fanout-worker' });
 const deps = once(() => {
   const c = readFanoutWorkerConfig();
   return {
     config: c,
-    store: new DynamoDbConnectionStore(getDocumentClient(), {
-      tableName: c.tableName,
-      broadcastShards: c.broadcastShards,
-      queryPageSize: c.queryPageSize,
-    }),
+    store: connectionStore(),
     publisher: new ManagementApiPublisher(getManagementApiClient(c.callbackUrl, c.deliveryConcurrency)),
     queue: new SqsFanoutQueue(getSqsClient(), { queueUrl: c.fanoutQueueUrl }),
     metrics: new PowertoolsDeliveryMetrics('fanout-worker'),

@@ -1,6 +1,5 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { DynamoDbChannelHistory } from '../adapters/dynamodb-channel-history';
-import { DynamoDbConnectionStore } from '../adapters/dynamodb-connection-store';
 import { SqsDeadLetterSink } from '../adapters/dead-letter';
 import { ManagementApiPublisher } from '../adapters/management-api-publisher';
 import { PowertoolsDeliveryMetrics } from '../adapters/powertools-metrics';
@@ -10,6 +9,7 @@ import { once, readFanoutConfig, readPushConfig, readReplayWindowSeconds } from 
 import { describeError } from '../core/handle-frame';
 import { processPush } from '../core/process-push';
 import { createLogger } from '../logger';
+import { connectionStore } from '../stores';
 
 const logger = createLogger({ service: 'push' });
 const deps = once(() => {
@@ -20,11 +20,7 @@ const deps = once(() => {
     fanout,
     fanoutQueue: fanout.fanoutQueueUrl ? new SqsFanoutQueue(getSqsClient(), { queueUrl: fanout.fanoutQueueUrl }) : undefined,
     metrics: new PowertoolsDeliveryMetrics('push'),
-    store: new DynamoDbConnectionStore(getDocumentClient(), {
-      tableName: c.tableName,
-      broadcastShards: c.broadcastShards,
-      queryPageSize: c.queryPageSize,
-    }),
+    store: connectionStore(),
     publisher: new ManagementApiPublisher(getManagementApiClient(c.callbackUrl, c.deliveryConcurrency)),
     deadLetter: new SqsDeadLetterSink(getSqsClient(), c.deadLetterQueueUrl),
   };

@@ -1,14 +1,14 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/env';
 import { DEFAULT_EVENT_BUS_NAME, PUSH_DETAIL_TYPE } from '../../shared/events';
 import { InvalidConfigError } from '../config';
+import { createDeadLetterQueue } from './dead-letter-queue';
 import { NodeFunction } from './node-function';
 
 /** Properties of an {@link EventPush}. */
@@ -105,20 +105,12 @@ export class EventPush extends Construct {
         ? events.EventBus.fromEventBusArn(this, 'Bus', props.existingEventBusArn)
         : new events.EventBus(this, 'Bus', { eventBusName: props.eventBusName ?? DEFAULT_EVENT_BUS_NAME });
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    NagSuppressions.addResourceSuppressions(this.deadLetterQueue, [
-      {
-        id: 'AwsSolutions-SQS3',
-        reason:
-          'This queue is itself the dead-letter queue: of the rule target, of the push function\'s asynchronous ' +
-          'invocations (on-failure destination) and of invalid events.',
-      },
-    ]);
+    this.deadLetterQueue = createDeadLetterQueue(
+      this,
+      'DeadLetterQueue',
+      'This queue is itself the dead-letter queue: of the rule target, of the push function\'s asynchronous ' +
+        'invocations (on-failure destination) and of invalid events.',
+    );
 
     this.pushFunction = new NodeFunction(this, 'PushFunction', {
       handlerFile: 'push',

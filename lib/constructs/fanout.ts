@@ -3,11 +3,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/env';
 import { DEFAULT_FANOUT_WORKER_CONCURRENCY, MAX_FANOUT_WORKER_CONCURRENCY, MIN_FANOUT_WORKER_CONCURRENCY } from '../../shared/limits';
 import { InvalidConfigError } from '../config';
+import { createDeadLetterQueue } from './dead-letter-queue';
 import { NodeFunction } from './node-function';
 
 /** Properties of a {@link Fanout}. */
@@ -82,18 +82,11 @@ export class Fanout extends Construct {
     }
     const timeout = props.timeout ?? Duration.seconds(30);
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    NagSuppressions.addResourceSuppressions(this.deadLetterQueue, [
-      {
-        id: 'AwsSolutions-SQS3',
-        reason: 'This queue is itself the dead-letter queue of the fan-out queue: batches that kept failing end here.',
-      },
-    ]);
+    this.deadLetterQueue = createDeadLetterQueue(
+      this,
+      'DeadLetterQueue',
+      'This queue is itself the dead-letter queue of the fan-out queue: batches that kept failing end here.',
+    );
     this.queue = new sqs.Queue(this, 'Queue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

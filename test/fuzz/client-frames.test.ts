@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { ENV } from '../../shared/env';
-import { ERROR_CODES, type ServerMessage } from '../../shared/protocol';
+import { ERROR_CODES } from '../../shared/protocol';
 import { connectEvent, messageEvent } from '../support/apigw-events';
-import { startDynalite, TEST_AWS_ENV, type LocalDynamo } from '../support/dynalite';
-import { loadHandlers, type Handlers } from '../support/handlers';
+import type { LocalDynamo } from '../support/dynalite';
+import { replyToEvent, startHandlersOnDynalite, type Handlers } from '../support/handlers';
 import { FUZZ_RUNS, FUZZ_TIMEOUT_MS } from './runs';
 
 const TABLE_NAME = 'connections-fuzz';
@@ -51,27 +51,17 @@ describe('fuzz: client frames through the real $default handler against dynalite
   let dynamo: LocalDynamo;
   let h: Handlers;
   beforeAll(async () => {
-    dynamo = await startDynalite();
-    await dynamo.createTable(TABLE_NAME);
-    h = loadHandlers({
-      ...TEST_AWS_ENV,
-      AWS_ENDPOINT_URL: dynamo.endpoint,
-      [ENV.CONNECTIONS_TABLE]: TABLE_NAME,
+    ({ dynamo, handlers: h } = await startHandlersOnDynalite(TABLE_NAME, {
       [ENV.MAX_MESSAGES_PER_MINUTE]: '60000',
       [ENV.MAX_SUBSCRIPTIONS]: '1000',
-      LOG_LEVEL: 'error',
-    });
+    }));
     await h.connect(connectEvent('fuzz-conn'));
   });
   afterAll(async () => {
     await dynamo?.stop();
   });
 
-  const reply = async (event: ReturnType<typeof messageEvent>): Promise<ServerMessage> => {
-    const r = await h.default(event);
-    expect(r.statusCode).toBe(200);
-    return JSON.parse(r.body ?? '') as ServerMessage;
-  };
+  const reply = (event: ReturnType<typeof messageEvent>) => replyToEvent(h, event);
 
   it(`answers every text frame with a typed frame and stays usable (${FUZZ_RUNS} runs)`, async () => {
     await fc.assert(

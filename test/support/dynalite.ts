@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createTableInput } from '../../shared/table-schema';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { createTableInput, keys, TABLE } from '../../shared/table-schema';
 
 // dynalite ships no types: a factory of an http.Server speaking DynamoDB's API.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -22,6 +22,10 @@ export interface LocalDynamo {
   readonly documentClient: DynamoDBDocumentClient;
   /** Creates the connections table from `createTableInput` and waits until it is ACTIVE. */
   createTable(name: string): Promise<void>;
+  /** Every item of a connection in table `tableName` (its meta item and subscriptions). */
+  connectionItems(tableName: string, connectionId: string): Promise<Record<string, unknown>[]>;
+  /** The meta item of a connection in table `tableName`; undefined when there is none. */
+  metaItem(tableName: string, connectionId: string): Promise<Record<string, unknown> | undefined>;
   stop(): Promise<void>;
 }
 
@@ -49,6 +53,21 @@ export async function startDynalite(): Promise<LocalDynamo> {
         await new Promise((r) => setTimeout(r, 20));
       }
       throw new Error(`table ${name} did not become ACTIVE`);
+    },
+    async connectionItems(tableName, connectionId) {
+      const out = await documentClient.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+          ExpressionAttributeValues: { ':pk': keys.connection(connectionId) },
+        }),
+      );
+      return out.Items ?? [];
+    },
+    async metaItem(tableName, connectionId) {
+      const key = { [TABLE.partitionKey]: keys.connection(connectionId), [TABLE.sortKey]: keys.meta };
+      return (await documentClient.send(new GetCommand({ TableName: tableName, Key: key }))).Item;
     },
     async stop() {
       client.destroy();

@@ -1,4 +1,8 @@
 import type { APIGatewayProxyResult, APIGatewayProxyWebsocketEventV2, EventBridgeEvent } from 'aws-lambda';
+import { ENV } from '../../shared/env';
+import type { ServerMessage } from '../../shared/protocol';
+import { messageEvent } from './apigw-events';
+import { startDynalite, TEST_AWS_ENV, type LocalDynamo } from './dynalite';
 
 /** The four handlers, as the stack bundles them. */
 export interface Handlers {
@@ -29,6 +33,57 @@ export function loadHandlers(env: Record<string, string | undefined>): Handlers 
     /* eslint-enable @typescript-eslint/no-require-imports */
   });
   return handlers!;
+}
+
+/**
+ * The environment of handlers on `dynamo`'s table `tableName`: test credentials, the dynalite endpoint,
+ * the table and LOG_LEVEL=error; `extra` adds (or overrides) variables.
+ */
+export function dynaliteHandlerEnv(
+  dynamo: LocalDynamo,
+  tableName: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    ...TEST_AWS_ENV,
+    AWS_ENDPOINT_URL: dynamo.endpoint,
+    [ENV.CONNECTIONS_TABLE]: tableName,
+    LOG_LEVEL: 'error',
+    ...extra,
+  };
+}
+
+/**
+ * Starts a dynalite, creates the connections table `tableName` in it and loads the handlers against it
+ * (see {@link dynaliteHandlerEnv}; `extra` adds variables). Stop `dynamo` when done.
+ */
+export async function startHandlersOnDynalite(
+  tableName: string,
+  extra: Record<string, string> = {},
+): Promise<{ dynamo: LocalDynamo; handlers: Handlers }> {
+  const dynamo = await startDynalite();
+  try {
+    await dynamo.createTable(tableName);
+    return { dynamo, handlers: loadHandlers(dynaliteHandlerEnv(dynamo, tableName, extra)) };
+  } catch (error) {
+    await dynamo.stop();
+    throw error;
+  }
+}
+
+/** Gives `$default` a MESSAGE event, expects status 200 and returns the parsed reply frame. */
+export async function replyToEvent(handlers: Handlers, event: APIGatewayProxyWebsocketEventV2): Promise<ServerMessage> {
+  const result = await handlers.default(event);
+  expect(result.statusCode).toBe(200);
+  return JSON.parse(result.body ?? '') as ServerMessage;
+}
+
+/**
+ * Sends `frame` (a string as is, anything else as JSON) to `$default` as connection `connectionId`,
+ * expects status 200 and returns the parsed reply frame.
+ */
+export function replyTo(handlers: Handlers, connectionId: string, frame: unknown): Promise<ServerMessage> {
+  return replyToEvent(handlers, messageEvent(connectionId, typeof frame === 'string' ? frame : JSON.stringify(frame)));
 }
 
 /** Runs `task` over `items` with at most `limit` in flight. */

@@ -42,6 +42,28 @@ function expectExactlyOnceInOrder(received: ChannelMessage[], ids: string[]) {
   expect(new Set(received.map((m) => m.id))).toEqual(new Set(ids));
 }
 
+type Recording = ReturnType<typeof recordingClient>;
+
+/**
+ * Opens a recording client on `channel` (added to `clients`, to close after the tests), waits for its
+ * subscription, publishes `n` events one every `everyMs` (running `during(i, r)` before event i), waits
+ * until they all arrived and expects each exactly once, in order. Returns the recording for more checks.
+ */
+async function expectSeriesDelivered(
+  { cloud, driver, clients }: { cloud: TestCloud; driver: CloudDriver; clients: PushClient[] },
+  channel: string,
+  series: { n: number; everyMs: number; during?: (i: number, r: Recording) => Promise<void> | void; client?: Partial<PushClientOptions> },
+): Promise<Recording> {
+  const r = recordingClient(cloud, channel, series.client);
+  clients.push(r.client);
+  await CloudDriver.until(() => r.confirmedCount() > 0, 'the subscription');
+  const ids = await publishSeries(driver, channel, series.n, series.everyMs, (i) => series.during?.(i, r));
+  await CloudDriver.until(() => r.received.length >= ids.length, `${series.n} messages (got ${r.received.length})`);
+  await sleep(200);
+  expectExactlyOnceInOrder(r.received, ids);
+  return r;
+}
+
 describe('client continuity against the local cloud: cut connections lose nothing', () => {
   describe('with API Gateway\'s own timers', () => {
     let cloud: TestCloud;
@@ -58,37 +80,33 @@ describe('client continuity against the local cloud: cut connections lose nothin
     });
 
     it('a server-side close (management API DELETE) while events keep coming: every event once, in order', async () => {
-      const r = recordingClient(cloud, 'cut-delete');
-      clients.push(r.client);
-      await CloudDriver.until(() => r.confirmedCount() > 0, 'the subscription');
-      const ids = await publishSeries(driver, 'cut-delete', 12, 40, async (i) => {
-        if (i === 4 || i === 9) {
-          // The registry may still list an earlier, already closed connection (410): cut every listed one
-          // until the live connection is among them.
-          await CloudDriver.until(
-            async () => (await Promise.all((await driver.subscribers('cut-delete')).map((id) => driver.disconnect(id)))).includes(204),
-            'a live connection to cut',
-          );
-        }
+      const r = await expectSeriesDelivered({ cloud, driver, clients }, 'cut-delete', {
+        n: 12,
+        everyMs: 40,
+        during: async (i) => {
+          if (i === 4 || i === 9) {
+            // The registry may still list an earlier, already closed connection (410): cut every listed one
+            // until the live connection is among them.
+            await CloudDriver.until(
+              async () => (await Promise.all((await driver.subscribers('cut-delete')).map((id) => driver.disconnect(id)))).includes(204),
+              'a live connection to cut',
+            );
+          }
+        },
       });
-      await CloudDriver.until(() => r.received.length >= ids.length, `12 messages (got ${r.received.length})`);
-      await sleep(200);
-      expectExactlyOnceInOrder(r.received, ids);
       expect(r.states.filter((s) => s === 'reconnecting')).toHaveLength(2);
       expect(r.received.some((m) => m.replayed)).toBe(true);
       expect(r.gaps).toEqual([]);
     });
 
     it('a killed socket (no close frame, as a network drop) while events keep coming: every event once, in order', async () => {
-      const r = recordingClient(cloud, 'cut-kill');
-      clients.push(r.client);
-      await CloudDriver.until(() => r.confirmedCount() > 0, 'the subscription');
-      const ids = await publishSeries(driver, 'cut-kill', 12, 40, (i) => {
-        if (i === 3 || i === 8) (r.client.socket as unknown as WebSocket).terminate();
+      const r = await expectSeriesDelivered({ cloud, driver, clients }, 'cut-kill', {
+        n: 12,
+        everyMs: 40,
+        during: (i, rec) => {
+          if (i === 3 || i === 8) (rec.client.socket as unknown as WebSocket).terminate();
+        },
       });
-      await CloudDriver.until(() => r.received.length >= ids.length, `12 messages (got ${r.received.length})`);
-      await sleep(200);
-      expectExactlyOnceInOrder(r.received, ids);
       expect(r.states.filter((s) => s === 'reconnecting')).toHaveLength(2);
     });
 
@@ -127,16 +145,15 @@ describe('client continuity against the local cloud: cut connections lose nothin
     });
 
     it('an idle timeout (no heartbeat) between bursts: every event once, in order', async () => {
-      const r = recordingClient(cloud, 'idle', { heartbeatIntervalMs: 0, maxConnectionAgeMs: 0 });
-      clients.push(r.client);
-      await CloudDriver.until(() => r.confirmedCount() > 0, 'the subscription');
       // Bursts separated by more than the idle timeout: the connection is closed between them.
-      const ids = await publishSeries(driver, 'idle', 9, 0, async (i) => {
-        if (i === 4 || i === 7) await sleep(900);
+      const r = await expectSeriesDelivered({ cloud, driver, clients }, 'idle', {
+        n: 9,
+        everyMs: 0,
+        during: async (i) => {
+          if (i === 4 || i === 7) await sleep(900);
+        },
+        client: { heartbeatIntervalMs: 0, maxConnectionAgeMs: 0 },
       });
-      await CloudDriver.until(() => r.received.length >= ids.length, `9 messages (got ${r.received.length})`);
-      await sleep(200);
-      expectExactlyOnceInOrder(r.received, ids);
       expect(r.states).toContain('reconnecting');
     });
 
@@ -150,24 +167,20 @@ describe('client continuity against the local cloud: cut connections lose nothin
     });
 
     it('the lifetime limit cuts the connection (planned replacement off): every event once, in order', async () => {
-      const r = recordingClient(cloud, 'lifetime', { heartbeatIntervalMs: 200, maxConnectionAgeMs: 0 });
-      clients.push(r.client);
-      await CloudDriver.until(() => r.confirmedCount() > 0, 'the subscription');
-      const ids = await publishSeries(driver, 'lifetime', 30, 100);
-      await CloudDriver.until(() => r.received.length >= ids.length, `30 messages (got ${r.received.length})`);
-      await sleep(200);
-      expectExactlyOnceInOrder(r.received, ids);
+      const r = await expectSeriesDelivered({ cloud, driver, clients }, 'lifetime', {
+        n: 30,
+        everyMs: 100,
+        client: { heartbeatIntervalMs: 200, maxConnectionAgeMs: 0 },
+      });
       expect(r.states).toContain('reconnecting');
     });
 
     it('the planned replacement before the lifetime limit: no reconnect, no gap, every event once, in order', async () => {
-      const r = recordingClient(cloud, 'handover', { heartbeatIntervalMs: 200, maxConnectionAgeMs: 1200 });
-      clients.push(r.client);
-      await CloudDriver.until(() => r.confirmedCount() > 0, 'the subscription');
-      const ids = await publishSeries(driver, 'handover', 30, 100);
-      await CloudDriver.until(() => r.received.length >= ids.length, `30 messages (got ${r.received.length})`);
-      await sleep(200);
-      expectExactlyOnceInOrder(r.received, ids);
+      const r = await expectSeriesDelivered({ cloud, driver, clients }, 'handover', {
+        n: 30,
+        everyMs: 100,
+        client: { heartbeatIntervalMs: 200, maxConnectionAgeMs: 1200 },
+      });
       expect(r.states).not.toContain('reconnecting');
       expect(r.confirmedCount()).toBeGreaterThanOrEqual(3); // first connection + at least two replacements
     });

@@ -2,9 +2,9 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ENV } from '../../../shared/env';
 import { ERROR_CODES } from '../../../shared/protocol';
 import { META, TABLE, keys } from '../../../shared/table-schema';
-import { connectEvent, messageEvent } from '../../support/apigw-events';
-import { startDynalite, TEST_AWS_ENV, type LocalDynamo } from '../../support/dynalite';
-import { loadHandlers, type Handlers } from '../../support/handlers';
+import { connectEvent } from '../../support/apigw-events';
+import type { LocalDynamo } from '../../support/dynalite';
+import { replyTo, startHandlersOnDynalite, type Handlers } from '../../support/handlers';
 import { captureStdout } from '../../support/logs';
 
 const TABLE_NAME = 'connections-auth';
@@ -21,22 +21,14 @@ function authorizedConnect(connectionId: string, authorizer: Record<string, unkn
 describe('$connect and $default with authorizer context, origin allowlist and rate limit (dynalite)', () => {
   let dynamo: LocalDynamo;
   let h: Handlers;
-  const meta = async (id: string) =>
-    (await dynamo.documentClient.send(new GetCommand({ TableName: TABLE_NAME, Key: { [TABLE.partitionKey]: keys.connection(id), [TABLE.sortKey]: keys.meta } }))).Item;
-  const send = async (id: string, frame: unknown) =>
-    JSON.parse((await h.default(messageEvent(id, typeof frame === 'string' ? frame : JSON.stringify(frame)))).body ?? '');
+  const meta = (id: string) => dynamo.metaItem(TABLE_NAME, id);
+  const send = (id: string, frame: unknown) => replyTo(h, id, frame);
 
   beforeAll(async () => {
-    dynamo = await startDynalite();
-    await dynamo.createTable(TABLE_NAME);
-    h = loadHandlers({
-      ...TEST_AWS_ENV,
-      AWS_ENDPOINT_URL: dynamo.endpoint,
-      [ENV.CONNECTIONS_TABLE]: TABLE_NAME,
+    ({ dynamo, handlers: h } = await startHandlersOnDynalite(TABLE_NAME, {
       [ENV.ALLOWED_ORIGINS]: 'https://app.example.com,http://localhost:5173',
       [ENV.MAX_MESSAGES_PER_MINUTE]: String(MAX_PER_MINUTE),
-      LOG_LEVEL: 'error',
-    });
+    }));
   });
   afterAll(async () => {
     await dynamo?.stop();
@@ -95,7 +87,7 @@ describe('$connect and $default with authorizer context, origin allowlist and ra
     await h.connect(authorizedConnect('r3', {}));
     const replies = await Promise.all(Array.from({ length: 12 }, () => send('r3', { action: 'ping' })));
     expect(replies.filter((r) => r.type === 'pong')).toHaveLength(MAX_PER_MINUTE);
-    expect(replies.filter((r) => r.code === ERROR_CODES.RateLimited)).toHaveLength(12 - MAX_PER_MINUTE);
+    expect(replies.filter((r) => r.type === 'error' && r.code === ERROR_CODES.RateLimited)).toHaveLength(12 - MAX_PER_MINUTE);
   });
 
   it('still answers an unregistered connection (no count, no permissions)', async () => {

@@ -1,11 +1,10 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ENV } from '../../../shared/env';
 import { ERROR_CODES } from '../../../shared/protocol';
 import { MAX_MESSAGE_BYTES } from '../../../shared/limits';
 import { TABLE, keys, shardOf } from '../../../shared/table-schema';
 import { connectEvent, disconnectEvent, messageEvent } from '../../support/apigw-events';
-import { startDynalite, TEST_AWS_ENV, type LocalDynamo } from '../../support/dynalite';
-import { loadHandlers, type Handlers } from '../../support/handlers';
+import type { LocalDynamo } from '../../support/dynalite';
+import { loadHandlers, replyTo, startHandlersOnDynalite, type Handlers } from '../../support/handlers';
 import { captureStdout } from '../../support/logs';
 
 const TABLE_NAME = 'connections-lifecycle';
@@ -18,39 +17,19 @@ describe('connection handlers against dynalite', () => {
   let h: Handlers;
 
   beforeAll(async () => {
-    dynamo = await startDynalite();
-    await dynamo.createTable(TABLE_NAME);
-    h = loadHandlers({
-      ...TEST_AWS_ENV,
-      AWS_ENDPOINT_URL: dynamo.endpoint,
-      [ENV.CONNECTIONS_TABLE]: TABLE_NAME,
+    ({ dynamo, handlers: h } = await startHandlersOnDynalite(TABLE_NAME, {
       [ENV.BROADCAST_SHARDS]: String(SHARDS),
       [ENV.MAX_SUBSCRIPTIONS]: String(MAX_SUBS),
       [ENV.CONNECTION_TTL_SECONDS]: String(TTL),
       [ENV.QUERY_PAGE_SIZE]: '2',
-      LOG_LEVEL: 'error',
-    });
+    }));
   });
   afterAll(async () => {
     await dynamo?.stop();
   });
 
-  const itemsOf = async (connectionId: string) =>
-    (
-      await dynamo.documentClient.send(
-        new QueryCommand({
-          TableName: TABLE_NAME,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-          ExpressionAttributeValues: { ':pk': keys.connection(connectionId) },
-        }),
-      )
-    ).Items ?? [];
-  const reply = async (connectionId: string, body: string) => {
-    const result = await h.default(messageEvent(connectionId, body));
-    expect(result.statusCode).toBe(200);
-    return JSON.parse(result.body) as Record<string, unknown>;
-  };
+  const itemsOf = (connectionId: string) => dynamo.connectionItems(TABLE_NAME, connectionId);
+  const reply = (connectionId: string, body: string) => replyTo(h, connectionId, body);
 
   it('runs connect → subscribe → ping → unsubscribe → disconnect and keeps the records right', async () => {
     const id = 'Lc1kmxc2VNjMCFIA=';
@@ -117,8 +96,7 @@ describe('connection handlers against dynalite', () => {
   it('records the authorizer user (principalId or userId) on the meta item', async () => {
     await h.connect(connectEvent('u1', { principalId: 'alice' }));
     await h.connect(connectEvent('u2', { userId: 'bob', principalId: 'ignored' }));
-    const get = async (id: string) =>
-      (await dynamo.documentClient.send(new GetCommand({ TableName: TABLE_NAME, Key: { [TABLE.partitionKey]: keys.connection(id), [TABLE.sortKey]: keys.meta } }))).Item;
+    const get = (id: string) => dynamo.metaItem(TABLE_NAME, id);
     expect(await get('u1')).toMatchObject({ userId: 'alice', [TABLE.audienceIndex.partitionKey]: keys.userAudience('alice') });
     expect(await get('u2')).toMatchObject({ userId: 'bob', [TABLE.audienceIndex.partitionKey]: keys.userAudience('bob') });
   });

@@ -1,11 +1,11 @@
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ENV } from '../../../shared/env';
 import type { PushMessage } from '../../../shared/protocol';
 import { MAX_MESSAGE_BYTES } from '../../../shared/limits';
 import { TABLE, keys, shardOf } from '../../../shared/table-schema';
 import { connectEvent, messageEvent, pushEvent, STAGE } from '../../support/apigw-events';
-import { startDynalite, TEST_AWS_ENV, type LocalDynamo } from '../../support/dynalite';
-import { inPool, loadHandlers, type Handlers } from '../../support/handlers';
+import { startDynalite, type LocalDynamo } from '../../support/dynalite';
+import { dynaliteHandlerEnv, inPool, loadHandlers, type Handlers } from '../../support/handlers';
 import { captureStdout } from '../../support/logs';
 import { gone, serverError, startManagementApiStub, throttled, type ManagementApiStub } from '../../support/management-api-stub';
 import { startSqsStub, type SqsStub } from '../../support/sqs-stub';
@@ -30,18 +30,14 @@ describe('push handler', () => {
   beforeAll(async () => {
     [dynamo, api, sqs] = await Promise.all([startDynalite(), startManagementApiStub(STAGE), startSqsStub()]);
     await dynamo.createTable(TABLE_NAME);
-    env = {
-      ...TEST_AWS_ENV,
-      AWS_ENDPOINT_URL: dynamo.endpoint,
+    env = dynaliteHandlerEnv(dynamo, TABLE_NAME, {
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-      [ENV.CONNECTIONS_TABLE]: TABLE_NAME,
       [ENV.CALLBACK_URL]: api.callbackUrl,
       [ENV.DEAD_LETTER_QUEUE_URL]: sqs.queueUrl,
       [ENV.BROADCAST_SHARDS]: String(SHARDS),
       [ENV.QUERY_PAGE_SIZE]: String(PAGE_SIZE),
       [ENV.DELIVERY_CONCURRENCY]: String(CONCURRENCY),
-      LOG_LEVEL: 'error',
-    };
+    });
     h = loadHandlers(env);
   });
   afterAll(async () => {
@@ -64,17 +60,7 @@ describe('push handler', () => {
     });
   }
   const received = (id: string): PushMessage[] => (api.delivered().get(id) ?? []).map((b) => JSON.parse(b) as PushMessage);
-  const itemsOf = async (id: string) =>
-    (
-      await dynamo.documentClient.send(
-        new QueryCommand({
-          TableName: TABLE_NAME,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-          ExpressionAttributeValues: { ':pk': keys.connection(id) },
-        }),
-      )
-    ).Items ?? [];
+  const itemsOf = (id: string) => dynamo.connectionItems(TABLE_NAME, id);
 
   it('reaches all 2,500 subscribers of a channel through paginated queries (QUERY_PAGE_SIZE=50)', async () => {
     const ids = Array.from({ length: 2500 }, (_, i) => `big-${i.toString(36)}-${(i * 7919).toString(36)}=`);

@@ -1,25 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import WebSocket from 'ws';
-import { closed, gateway, keysOf, nextMessage, open, recorder, rejected, sleep } from './helpers';
+import { closed, keysOf, nextMessage, open, recorder, reference, rejected, sleep, stoppedAfterEach } from './helpers';
 
-const reference = (name: string) =>
-  JSON.parse(readFileSync(join(__dirname, '../../../fixtures/apigw-websocket', name), 'utf8'));
 const referenceMessage = reference('message.json');
 const CLF = /^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/;
 const ID = /^[A-Za-z0-9_-]{15}=$/;
 
 describe('gateway handshake', () => {
-  let stops: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    await Promise.all(stops.map((s) => s()));
-    stops = [];
-  });
-  const start = async (...args: Parameters<typeof gateway>) => {
-    const gw = await gateway(...args);
-    stops.push(() => gw.stop());
-    return gw;
-  };
+  const { start } = stoppedAfterEach();
 
   it('runs $connect before the 101 and gives it API Gateway\'s CONNECT event', async () => {
     const connect = recorder(async () => {

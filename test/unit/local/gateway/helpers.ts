@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { startGateway, type Gateway, type GatewayOptions, type RouteIntegration } from '../../../../local/gateway';
@@ -35,6 +37,31 @@ export async function gateway(opts: Partial<GatewayOptions> & Pick<GatewayOption
   });
   return Object.assign(gw, { lines });
 }
+
+/**
+ * Registers an `afterEach` that stops what the test started; call it in a `describe` body. `start` starts
+ * a {@link gateway} stopped after the test, `onStop` adds any other clean-up.
+ */
+export function stoppedAfterEach() {
+  let stops: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    await Promise.all(stops.map((s) => s()));
+    stops = [];
+  });
+  const onStop = (stop: () => Promise<void>) => {
+    stops.push(stop);
+  };
+  const start = async (...args: Parameters<typeof gateway>) => {
+    const gw = await gateway(...args);
+    onStop(() => gw.stop());
+    return gw;
+  };
+  return { start, onStop };
+}
+
+/** A captured API Gateway WebSocket event of `test/fixtures/apigw-websocket/` (e.g. `message.json`). */
+export const reference = (name: string) =>
+  JSON.parse(readFileSync(join(__dirname, '../../../fixtures/apigw-websocket', name), 'utf8'));
 
 /** Opens a client; resolves when open. */
 export function open(url: string, options: WebSocket.ClientOptions & { protocols?: string[] } = {}): Promise<WebSocket> {

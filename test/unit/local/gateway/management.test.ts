@@ -5,19 +5,10 @@ import {
   PayloadTooLargeException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import { closed, gateway, managementClient, nextMessage, open, recorder, sleep } from './helpers';
+import { closed, gateway, managementClient, nextMessage, open, recorder, sleep, stoppedAfterEach } from './helpers';
 
 describe('gateway management API', () => {
-  let stops: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    await Promise.all(stops.map((s) => s()));
-    stops = [];
-  });
-  const start = async (...args: Parameters<typeof gateway>) => {
-    const gw = await gateway(...args);
-    stops.push(() => gw.stop());
-    return gw;
-  };
+  const { start, onStop } = stoppedAfterEach();
 
   /** A gateway with one client; its connection id as $connect saw it. */
   async function connected(extra: Parameters<typeof gateway>[0]['routes'] = {}) {
@@ -27,7 +18,7 @@ describe('gateway management API', () => {
     const ws = await open(gw.url, { headers: { 'User-Agent': 'agent/1.0' } });
     const id: string = connect.events[0].requestContext.connectionId;
     const client = managementClient(gw.callbackUrl);
-    stops.push(async () => client.destroy());
+    onStop(async () => client.destroy());
     return { gw, ws, id, client, disconnect };
   }
 

@@ -1,21 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { closed, gateway, keysOf, nextMessage, open, recorder, silence, sleep } from './helpers';
-
-const reference = (name: string) =>
-  JSON.parse(readFileSync(join(__dirname, '../../../fixtures/apigw-websocket', name), 'utf8'));
+import { closed, keysOf, nextMessage, open, recorder, reference, silence, sleep, stoppedAfterEach } from './helpers';
 
 describe('gateway messages', () => {
-  let stops: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    await Promise.all(stops.map((s) => s()));
-    stops = [];
-  });
-  const start = async (...args: Parameters<typeof gateway>) => {
-    const gw = await gateway(...args);
-    stops.push(() => gw.stop());
-    return gw;
-  };
+  const { start } = stoppedAfterEach();
 
   it('gives $default a MESSAGE event shaped like the captured one', async () => {
     const message = recorder();
