@@ -164,9 +164,10 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     runtime.setAwsEndpointUrl(aws.url);
 
     // 6. The gateway: routes and authorizer from the template, the page on `/`.
+    // A function error as API Gateway sees it: its type and its message (an authorizer's "Unauthorized" is a 401).
     const integration = (name: string) => async (event: unknown) => {
       const r = await runtime.invoke(name, event);
-      if (!r.ok) throw Object.assign(new Error(`${r.errorType}: ${r.errorMessage}`), { name: r.errorType });
+      if (!r.ok) throw Object.assign(new Error(r.errorMessage), { name: r.errorType });
       return r.result;
     };
     const connectRoute = api.routes.find((r) => r.routeKey === '$connect');
@@ -181,12 +182,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       routes: Object.fromEntries(api.routes.map((r) => [r.routeKey, { invoke: integration(r.functionName), returnResponse: r.returnResponse, name: r.functionName }])),
       authorizer: connectRoute?.authorizer && {
         identitySources: connectRoute.authorizer.identitySources,
-        // API Gateway reads an authorizer's error by its message alone: "Unauthorized" answers 401.
-        invoke: async (event: unknown) => {
-          const r = await runtime.invoke(connectRoute.authorizer!.functionName, event);
-          if (!r.ok) throw Object.assign(new Error(r.errorMessage), { name: r.errorType });
-          return r.result;
-        },
+        invoke: integration(connectRoute.authorizer.functionName),
         name: connectRoute.authorizer.functionName,
       },
       limits: Object.fromEntries(Object.entries(opts.limits ?? {}).filter(([, v]) => v !== undefined)),

@@ -38,4 +38,5 @@ export function responseBody(result: unknown): string | undefined {
 }
 
 /** The text of a thrown value, for the log. */
-export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+export const errorText = (e: unknown): string =>
+  e instanceof Error ? (e.name && e.name !== 'Error' ? `${e.name}: ${e.message}` : e.message) : String(e);
