@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LocalDynamoDb } from '../dynamodb/local-dynamodb';
+import { readBody } from '../http/read-body';
 import { replyContentType, sendError, sendJson } from './json-reply';
 import { AwsServiceError, type AwsEndpointAware, type AwsJsonService } from './types';
 
@@ -67,8 +68,8 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       req.resume();
       return sendJson(res, 200, 'application/json', { ok: true });
     }
-    const body = await readBody(req, maxBody);
-    if (body === undefined) {
+    const { data: body, tooLarge } = await readBody(req, maxBody);
+    if (tooLarge) {
       return sendError(res, contentType, new AwsServiceError('RequestEntityTooLarge', `Request body is larger than ${maxBody} bytes`, 413));
     }
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -125,20 +126,4 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
         server.closeAllConnections();
       }),
   };
-}
-
-/** Reads a request body; `undefined` when it is larger than `max` bytes. */
-function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooBig = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) tooBig = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooBig ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }

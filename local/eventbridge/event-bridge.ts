@@ -19,15 +19,13 @@ export interface TargetDefinition {
 }
 
 /**
- * A rule, as the template (or a test) describes it. `busName` (or `eventBusName`) defaults to `default`;
- * the state is `state`, else `enabled` (default enabled). Compatible with the template model's `RuleModel`.
+ * A rule, as the template (or a test) describes it. `busName` defaults to `default`; `enabled` defaults to
+ * true. The template model's `RuleModel` is one.
  */
 export interface RuleDefinition {
   name: string;
   busName?: string;
-  eventBusName?: string;
   eventPattern: EventPattern | string;
-  state?: 'ENABLED' | 'DISABLED';
   enabled?: boolean;
   description?: string;
   targets: TargetDefinition[];
@@ -116,9 +114,9 @@ export class LocalEventBridge implements AwsJsonService {
    *   `ValidationException` (bad name or target).
    */
   addRule(rule: RuleDefinition): void {
-    const busName = busNameOf(rule.busName ?? rule.eventBusName ?? DEFAULT_BUS);
+    const busName = busNameOf(rule.busName ?? DEFAULT_BUS);
     if (busName === undefined || !this.buses.has(busName)) {
-      throw notFound(`Event bus ${rule.busName ?? rule.eventBusName} does not exist.`);
+      throw notFound(`Event bus ${rule.busName} does not exist.`);
     }
     if (!RULE_NAME.test(rule.name)) throw validation(`Rule name "${rule.name}" is not valid: 1 to 64 of letters, digits and .-_`);
     let pattern: CompiledPattern;
@@ -133,7 +131,7 @@ export class LocalEventBridge implements AwsJsonService {
       ids.add(t.id);
       return this.storeTarget(rule.name, t);
     });
-    const state = rule.state ?? (rule.enabled === false ? 'DISABLED' : 'ENABLED');
+    const state = rule.enabled === false ? 'DISABLED' : 'ENABLED';
     this.rules.get(busName)!.set(rule.name, {
       name: rule.name,
       busName,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from '../http/read-body';
 import { CLOSE, type GatewayConnection } from './connection';
 import type { FaultInjector } from './faults';
 import type { GatewayLimits } from './types';
@@ -57,22 +58,6 @@ function reply(res: ServerResponse, status: number, body?: unknown, errorType?: 
 
 /** 410 as API Gateway answers it: `x-amzn-ErrorType: GoneException` and a body without a message. */
 const gone = (res: ServerResponse) => reply(res, 410, { message: null }, 'GoneException');
-
-/** Reads a request body, keeping at most `max` bytes; reports whether it was longer. */
-function readBody(req: IncomingMessage, max: number): Promise<{ data: Buffer; tooLarge: boolean }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve({ data: Buffer.concat(chunks), tooLarge }));
-    req.on('error', reject);
-  });
-}
 
 /**
  * Serves API Gateway's management API (`POST|GET|DELETE /<stage>/@connections/{id}`) for the

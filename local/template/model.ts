@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { TargetDefinition } from '../eventbridge/event-bridge';
 import type { CfnResource, StackArtifact } from './assembly';
 import { TemplateError } from './errors';
 import { IntrinsicResolver, type LocalUrls } from './intrinsics';
@@ -59,14 +60,8 @@ export interface QueueModel {
   redrivePolicy?: { deadLetterTargetArn: string; maxReceiveCount: number };
 }
 
-export interface RuleTargetModel {
-  id: string;
-  arn: string;
-  retryPolicy?: { maximumRetryAttempts?: number; maximumEventAgeInSeconds?: number };
-  deadLetterArn?: string;
-  input?: string;
-  inputPath?: string;
-}
+/** A rule's target: the shape the local EventBridge takes. */
+export type RuleTargetModel = TargetDefinition;
 
 export interface RuleModel {
   logicalId: string;

@@ -165,7 +165,7 @@ describe('LocalEventBridge PutEvents', () => {
   it('dispatches only to matching, enabled rules of the event bus', async () => {
     const h = harness();
     h.eb.addRule(pushRule());
-    h.eb.addRule({ name: 'Disabled', busName: BUS, state: 'DISABLED', eventPattern: { source: ['app.test'] }, targets: [{ id: 'x', arn: OTHER_FN }] });
+    h.eb.addRule({ name: 'Disabled', busName: BUS, enabled: false, eventPattern: { source: ['app.test'] }, targets: [{ id: 'x', arn: OTHER_FN }] });
     h.eb.addRule({ name: 'Disabled2', busName: BUS, enabled: false, eventPattern: { source: ['app.test'] }, targets: [{ id: 'x', arn: OTHER_FN }] });
     h.eb.addRule({ name: 'OtherType', busName: BUS, eventPattern: { 'detail-type': ['Other'] }, targets: [{ id: 'x', arn: OTHER_FN }] });
     h.eb.addRule({ name: 'OnDefaultBus', eventPattern: { 'detail-type': ['WebSocketPush'] }, targets: [{ id: 'x', arn: OTHER_FN }] });
@@ -330,7 +330,7 @@ describe('LocalEventBridge rules and buses', () => {
   it('answers ListRules, DescribeRule, ListTargetsByRule, DescribeEventBus and ListEventBuses', async () => {
     const h = harness();
     h.eb.addRule(pushRule({ description: 'push' }));
-    h.eb.addRule({ name: 'Other', busName: BUS, state: 'DISABLED', eventPattern: '{"source":["x"]}', targets: [] });
+    h.eb.addRule({ name: 'Other', busName: BUS, enabled: false, eventPattern: '{"source":["x"]}', targets: [] });
     const rules: any = await h.eb.handle('ListRules', { EventBusName: BUS });
     expect(rules.Rules.map((r: any) => [r.Name, r.State])).toEqual([['Other', 'DISABLED'], ['PushRule', 'ENABLED']]);
     const described: any = await h.eb.handle('DescribeRule', { Name: 'PushRule', EventBusName: BUS });
