@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocum
 import { TABLE, historyKeys } from '../../shared/table-schema';
 import type { ChannelHistory, ChannelPosition, HistoryEntry, HistoryTtls } from '../core/channel-history';
 import { StoreError } from '../core/errors';
+import { storeCall } from './store-call';
 
 /**
  * Channel sequence numbers and recent messages in the connections table, with the item layout of
@@ -15,7 +16,7 @@ export class DynamoDbChannelHistory implements ChannelHistory {
   ) {}
 
   async seqOf(channel: string, eventId: string): Promise<number | undefined> {
-    const out = await this.call('seqOf', () =>
+    const out = await storeCall('Channel history seqOf', () =>
       this.client.send(
         new GetCommand({
           TableName: this.tableName,
@@ -29,7 +30,7 @@ export class DynamoDbChannelHistory implements ChannelHistory {
   }
 
   async nextSeq(channel: string, now: number): Promise<number> {
-    const out = await this.call('nextSeq', () =>
+    const out = await storeCall('Channel history nextSeq', () =>
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -47,7 +48,7 @@ export class DynamoDbChannelHistory implements ChannelHistory {
   }
 
   async store(channel: string, entry: HistoryEntry, ttls: HistoryTtls): Promise<void> {
-    await this.call('store', () =>
+    await storeCall('Channel history store', () =>
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
@@ -63,7 +64,7 @@ export class DynamoDbChannelHistory implements ChannelHistory {
         }),
       ),
     );
-    await this.call('store', () =>
+    await storeCall('Channel history store', () =>
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
@@ -79,7 +80,7 @@ export class DynamoDbChannelHistory implements ChannelHistory {
   }
 
   async position(channel: string): Promise<ChannelPosition> {
-    const out = await this.call('position', () =>
+    const out = await storeCall('Channel history position', () =>
       this.client.send(
         new GetCommand({
           TableName: this.tableName,
@@ -94,7 +95,7 @@ export class DynamoDbChannelHistory implements ChannelHistory {
   }
 
   async after(channel: string, since: number, limit: number): Promise<HistoryEntry[]> {
-    const out = await this.call('after', () =>
+    const out = await storeCall('Channel history after', () =>
       this.client.send(
         new QueryCommand({
           TableName: this.tableName,
@@ -113,15 +114,5 @@ export class DynamoDbChannelHistory implements ChannelHistory {
       frame: item.frame as string,
       createdAt: item.createdAt as number,
     }));
-  }
-
-  private async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      if (error instanceof StoreError) throw error;
-      const name = error instanceof Error ? error.name : 'Error';
-      throw new StoreError(`Channel history ${operation} failed (${name})`, { cause: error });
-    }
   }
 }

@@ -14,6 +14,7 @@ import { fullJitterDelay, sleep as realSleep } from '../core/backoff';
 import type { ConnectionRegistration, ConnectionStore, SubscribeResult } from '../core/connection-store';
 import { StoreError, TooManySubscriptionsError, UnknownConnectionError } from '../core/errors';
 import type { FrameAdmission, FrameGate } from '../core/frame-gate';
+import { storeCall } from './store-call';
 
 /** Settings of {@link DynamoDbConnectionStore}. */
 export interface DynamoDbConnectionStoreOptions {
@@ -49,7 +50,7 @@ export class DynamoDbConnectionStore implements ConnectionStore, FrameGate {
 
   async register(registration: ConnectionRegistration): Promise<void> {
     const { connectionId, connectedAt, ttl, userId, channels } = registration;
-    await this.call('register', () =>
+    await storeCall('Connection store register', () =>
       this.client.send(
         new PutCommand({
           TableName: this.table,
@@ -69,7 +70,7 @@ export class DynamoDbConnectionStore implements ConnectionStore, FrameGate {
   }
 
   async remove(connectionId: string): Promise<void> {
-    await this.call('remove', async () => {
+    await storeCall('Connection store remove', async () => {
       // Delete page by page: a query page is at most 1 MB, and deleting already-read items does not
       // disturb the next page's ExclusiveStartKey.
       for await (const items of this.query({
@@ -96,7 +97,7 @@ export class DynamoDbConnectionStore implements ConnectionStore, FrameGate {
     let exists = false;
     let count = 0;
     const subKey = keys.subscription(channel);
-    await this.call('subscribe', async () => {
+    await storeCall('Connection store subscribe', async () => {
       for await (const items of this.query({
         TableName: this.table,
         KeyConditionExpression: '#pk = :pk',
@@ -120,7 +121,7 @@ export class DynamoDbConnectionStore implements ConnectionStore, FrameGate {
     if (!registered) throw new UnknownConnectionError(connectionId);
     if (exists) return { created: false };
     if (count >= maxSubscriptions) throw new TooManySubscriptionsError(connectionId, maxSubscriptions);
-    await this.call('subscribe', () =>
+    await storeCall('Connection store subscribe', () =>
       this.client.send(
         new PutCommand({
           TableName: this.table,
@@ -140,7 +141,7 @@ export class DynamoDbConnectionStore implements ConnectionStore, FrameGate {
 
   async unsubscribe(connectionId: string, channel: string): Promise<void> {
     if (!(await this.hasMeta('unsubscribe', connectionId, true))) throw new UnknownConnectionError(connectionId);
-    await this.call('unsubscribe', () =>
+    await storeCall('Connection store unsubscribe', () =>
       this.client.send(
         new DeleteCommand({
           TableName: this.table,
@@ -172,7 +173,7 @@ export class DynamoDbConnectionStore implements ConnectionStore, FrameGate {
         throw error;
       }
     };
-    return this.call('admitFrame', async () => {
+    return storeCall('Connection store admitFrame', async () => {
       for (let attempt = 0; attempt < 3; attempt++) {
         const counted = await conditional({
           TableName: this.table,
@@ -230,7 +231,7 @@ export class DynamoDbConnectionStore implements ConnectionStore, FrameGate {
 
   /** Whether the connection's meta item exists (a registered connection), read as `operation`. */
   private async hasMeta(operation: string, connectionId: string, consistentRead: boolean): Promise<boolean> {
-    const meta = await this.call(operation, () =>
+    const meta = await storeCall(`Connection store ${operation}`, () =>
       this.client.send(
         new GetCommand({
           TableName: this.table,
@@ -258,7 +259,7 @@ export class DynamoDbConnectionStore implements ConnectionStore, FrameGate {
     });
     const iterator = pages[Symbol.asyncIterator]();
     for (;;) {
-      const next = await this.call('audience', () => iterator.next());
+      const next = await storeCall('Connection store audience', () => iterator.next());
       if (next.done) return;
       yield next.value.map((item) => item[index.sortKey] as string);
     }
@@ -295,19 +296,6 @@ export class DynamoDbConnectionStore implements ConnectionStore, FrameGate {
       }
       // Unprocessed items mean the partition is throttled: back off before retrying them.
       await sleep(fullJitterDelay(attempt, { baseDelayMs: 50, maxDelayMs: 1000 }));
-    }
-  }
-
-  /** Runs a store operation; SDK failures become StoreErrors, typed core errors pass through. */
-  private async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      if (error instanceof StoreError || error instanceof UnknownConnectionError || error instanceof TooManySubscriptionsError) {
-        throw error;
-      }
-      const name = error instanceof Error ? error.name : 'Error';
-      throw new StoreError(`Connection store ${operation} failed (${name})`, { cause: error });
     }
   }
 }
