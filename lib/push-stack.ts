@@ -92,19 +92,20 @@ export class PushStack extends Stack {
       createCloudWatchRole: config.apiGatewayCloudWatchRole,
     });
 
+    // What every function that posts to connections needs: the push function and the fan-out workers.
+    const deliveryEnvironment = {
+      [ENV.CONNECTIONS_TABLE]: tableName,
+      [ENV.BROADCAST_SHARDS]: String(config.broadcastShards),
+      [ENV.DELIVERY_CONCURRENCY]: String(config.deliveryConcurrency),
+      [ENV.CALLBACK_URL]: this.webSocket.callbackUrl,
+    };
     this.eventPush = new EventPush(this, 'EventPush', {
       ...(config.existingEventBusArn !== undefined
         ? { existingEventBusArn: config.existingEventBusArn }
         : { eventBusName: config.eventBusName }),
       logRetention,
       timeout: Duration.seconds(60),
-      environment: {
-        [ENV.CONNECTIONS_TABLE]: tableName,
-        [ENV.BROADCAST_SHARDS]: String(config.broadcastShards),
-        [ENV.DELIVERY_CONCURRENCY]: String(config.deliveryConcurrency),
-        [ENV.CALLBACK_URL]: this.webSocket.callbackUrl,
-        [ENV.REPLAY_WINDOW_SECONDS]: String(config.replayWindowSeconds),
-      },
+      environment: { ...deliveryEnvironment, [ENV.REPLAY_WINDOW_SECONDS]: String(config.replayWindowSeconds) },
     });
     const push = this.eventPush.pushFunction;
     this.connections.grantSequenceChannels(push);
@@ -112,12 +113,7 @@ export class PushStack extends Stack {
     this.fanout = new Fanout(this, 'Fanout', {
       logRetention,
       maxConcurrency: config.fanoutWorkerConcurrency,
-      environment: {
-        [ENV.CONNECTIONS_TABLE]: tableName,
-        [ENV.BROADCAST_SHARDS]: String(config.broadcastShards),
-        [ENV.DELIVERY_CONCURRENCY]: String(config.deliveryConcurrency),
-        [ENV.CALLBACK_URL]: this.webSocket.callbackUrl,
-      },
+      environment: deliveryEnvironment,
     });
     push.addEnvironment(ENV.FANOUT_QUEUE_URL, this.fanout.queue.queueUrl);
     push.addEnvironment(ENV.FANOUT_THRESHOLD, String(config.fanoutThreshold));
