@@ -1,3 +1,4 @@
+import { equalJitterDelay } from '../../shared/backoff';
 import { TargetDeliveryError } from './errors';
 import { targetLabel } from './arns';
 
@@ -134,10 +135,7 @@ export class TargetDispatcher {
   }
 
   private delayFor(retry: number): number {
-    const base = this.deps.retryBaseDelayMs ?? 1000;
-    const cap = this.deps.maxRetryDelayMs ?? 60_000;
-    const exponential = Math.min(cap, base * 2 ** Math.min(retry - 1, 30));
-    return Math.round(exponential / 2 + (Math.random() * exponential) / 2);
+    return equalJitterDelay(retry - 1, this.deps.retryBaseDelayMs ?? 1000, this.deps.maxRetryDelayMs ?? 60_000);
   }
 
   private async run(job: DeliveryJob): Promise<void> {
