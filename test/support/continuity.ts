@@ -1,41 +1,22 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { PUSH_DETAIL_TYPE } from '../../shared/events';
-import { TABLE, keys } from '../../shared/table-schema';
+import { localTarget, type PushTarget } from './target';
 import type { TestCloud } from './local-cloud';
-
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /** Publishing, finding subscribers and cutting connections of a test cloud, through its real endpoints. */
 export class CloudDriver {
-  private readonly events: EventBridgeClient;
-  private readonly db: DynamoDBDocumentClient;
+  private readonly target: PushTarget;
 
   constructor(private readonly cloud: TestCloud) {
-    this.events = new EventBridgeClient({ endpoint: cloud.awsEndpoint, region: 'us-east-1', credentials });
-    this.db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: cloud.awsEndpoint, region: 'us-east-1', credentials }));
+    this.target = localTarget(cloud);
   }
 
   /** Publishes one channel event through EventBridge; returns its id. */
-  async publish(channel: string, data: unknown): Promise<string> {
-    const out = await this.events.send(new PutEventsCommand({
-      Entries: [{ EventBusName: this.cloud.outputs.EventBusName, Source: 'test', DetailType: PUSH_DETAIL_TYPE, Detail: JSON.stringify({ channel, data }) }],
-    }));
-    if (out.FailedEntryCount) throw new Error(`PutEvents failed: ${JSON.stringify(out.Entries)}`);
-    return out.Entries![0]!.EventId!;
+  publish(channel: string, data: unknown): Promise<string> {
+    return this.target.publish({ channel, data });
   }
 
   /** Connection ids subscribed to a channel (the registry's audience index). */
-  async subscribers(channel: string): Promise<string[]> {
-    const out = await this.db.send(new QueryCommand({
-      TableName: this.cloud.outputs.ConnectionsTableName,
-      IndexName: TABLE.audienceIndex.name,
-      KeyConditionExpression: '#a = :a',
-      ExpressionAttributeNames: { '#a': TABLE.audienceIndex.partitionKey },
-      ExpressionAttributeValues: { ':a': keys.channelAudience(channel) },
-    }));
-    return (out.Items ?? []).map((i) => i[TABLE.audienceIndex.sortKey] as string);
+  subscribers(channel: string): Promise<string[]> {
+    return this.target.subscribers(channel);
   }
 
   /** Closes a connection from the server side: the management API's `DELETE @connections/{id}`. */
@@ -54,8 +35,7 @@ export class CloudDriver {
   }
 
   destroy(): void {
-    this.events.destroy();
-    this.db.destroy();
+    void this.target.stop();
   }
 }
 

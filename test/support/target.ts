@@ -22,6 +22,8 @@ export interface PushTarget {
   readonly aws: { endpoint?: string; region: string; credentials?: { accessKeyId: string; secretAccessKey: string } };
   /** Publishes one event on the stack's bus; resolves with its id. */
   publish(detail: unknown, detailType?: string): Promise<string>;
+  /** Connection ids subscribed to a channel (the registry's audience index; eventually consistent on AWS). */
+  subscribers(channel: string): Promise<string[]>;
   /** Items of the registry whose `pk` is this connection's (its meta item and subscriptions). */
   registryItems(connectionId: string): Promise<Record<string, unknown>[]>;
   /** Writes a registry item as the handlers would (to plant a stale connection). */
@@ -35,20 +37,18 @@ export interface PushTarget {
 
 export async function startTarget(): Promise<PushTarget> {
   const outputsFile = process.env.WSP_DEPLOYED_OUTPUTS;
-  let kind: PushTarget['kind'] = 'local';
-  let cloud: TestCloud | undefined;
-  let outputs: Record<string, string>;
-  let aws: PushTarget['aws'];
-  if (outputsFile) {
-    kind = 'deployed';
-    const all = JSON.parse(readFileSync(outputsFile, 'utf8')) as Record<string, Record<string, string>>;
-    outputs = Object.values(all)[0];
-    aws = { region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1' };
-  } else {
-    cloud = await startTestCloud();
-    outputs = cloud.outputs;
-    aws = { endpoint: cloud.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-  }
+  if (!outputsFile) return localTarget(await startTestCloud(), { stopCloud: true });
+  const all = JSON.parse(readFileSync(outputsFile, 'utf8')) as Record<string, Record<string, string>>;
+  return target('deployed', Object.values(all)[0], { region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1' });
+}
+
+/** A target over a local cloud the caller started; `stop()` stops the cloud only with `stopCloud`. */
+export function localTarget(cloud: TestCloud, opts: { stopCloud?: boolean } = {}): PushTarget {
+  const aws = { endpoint: cloud.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+  return target('local', { ...cloud.outputs, WebSocketUrl: cloud.webSocketUrl }, aws, cloud, opts.stopCloud ?? false);
+}
+
+function target(kind: PushTarget['kind'], outputs: Record<string, string>, aws: PushTarget['aws'], cloud?: TestCloud, stopCloud = false): PushTarget {
   const events = new EventBridgeClient(aws);
   const db = DynamoDBDocumentClient.from(new DynamoDBClient(aws));
   const tableName = outputs.ConnectionsTableName;
@@ -56,7 +56,7 @@ export async function startTarget(): Promise<PushTarget> {
     kind,
     cloud,
     aws,
-    webSocketUrl: cloud ? cloud.webSocketUrl : outputs.WebSocketUrl,
+    webSocketUrl: outputs.WebSocketUrl,
     callbackUrl: outputs.CallbackUrl,
     eventBusName: outputs.EventBusName,
     tableName,
@@ -66,6 +66,16 @@ export async function startTarget(): Promise<PushTarget> {
       }));
       if (out.FailedEntryCount) throw new Error(`PutEvents refused: ${JSON.stringify(out.Entries)}`);
       return out.Entries![0].EventId!;
+    },
+    async subscribers(channel) {
+      const out = await db.send(new QueryCommand({
+        TableName: tableName,
+        IndexName: TABLE.audienceIndex.name,
+        KeyConditionExpression: '#a = :a',
+        ExpressionAttributeNames: { '#a': TABLE.audienceIndex.partitionKey },
+        ExpressionAttributeValues: { ':a': keys.channelAudience(channel) },
+      }));
+      return (out.Items ?? []).map((i) => i[TABLE.audienceIndex.sortKey] as string);
     },
     async registryItems(connectionId) {
       const out = await db.send(new QueryCommand({
@@ -87,7 +97,7 @@ export async function startTarget(): Promise<PushTarget> {
     async stop() {
       events.destroy();
       db.destroy();
-      await cloud?.stop();
+      if (stopCloud) await cloud?.stop();
     },
   };
 }

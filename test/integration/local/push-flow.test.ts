@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ApiGatewayManagementApiClient, GetConnectionCommand, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { keys, shardOf, TABLE } from '../../../shared/table-schema';
+import { keys, shardOf } from '../../../shared/table-schema';
 import { DEFAULT_BROADCAST_SHARDS } from '../../../shared/limits';
 import { startTarget, type PushTarget } from '../../support/target';
 import { TestClient } from '../../support/ws-client';
@@ -14,7 +12,6 @@ import { TestClient } from '../../support/ws-client';
  */
 describe('push flow (local cloud, or a deployment with WSP_DEPLOYED_OUTPUTS)', () => {
   let target: PushTarget;
-  let db: DynamoDBDocumentClient;
   const clients: TestClient[] = [];
   const connect = async () => {
     const c = await TestClient.connect(target.webSocketUrl);
@@ -26,14 +23,8 @@ describe('push flow (local cloud, or a deployment with WSP_DEPLOYED_OUTPUTS)', (
     const marker = `whoami-${randomUUID()}`;
     await c.subscribe(marker);
     for (let i = 0; i < 20; i++) {
-      const out = await db.send(new QueryCommand({
-        TableName: target.tableName,
-        IndexName: TABLE.audienceIndex.name,
-        KeyConditionExpression: '#a = :a',
-        ExpressionAttributeNames: { '#a': TABLE.audienceIndex.partitionKey },
-        ExpressionAttributeValues: { ':a': keys.channelAudience(marker) },
-      }));
-      if (out.Items?.length) return out.Items[0].connectionId as string;
+      const [id] = await target.subscribers(marker);
+      if (id) return id;
       await new Promise((r) => setTimeout(r, 250));
     }
     throw new Error('subscription not found in the registry');
@@ -42,11 +33,9 @@ describe('push flow (local cloud, or a deployment with WSP_DEPLOYED_OUTPUTS)', (
 
   beforeAll(async () => {
     target = await startTarget();
-    db = DynamoDBDocumentClient.from(new DynamoDBClient(target.aws));
   }, 90_000);
   afterAll(async () => {
     clients.forEach((c) => c.close());
-    db?.destroy();
     await target?.stop();
   });
 
