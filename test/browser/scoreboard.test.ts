@@ -1,8 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { chromiumAvailable, launchChromium } from '../support/browser';
 import { startTestCloud, type TestCloud } from '../support/local-cloud';
-import { PUSH_DETAIL_TYPE } from '../../shared/events';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { localTarget } from '../support/target';
 
 const maybe = chromiumAvailable() ? describe : describe.skip;
 
@@ -22,11 +21,9 @@ maybe('scoreboard page in Chromium', () => {
     const page = await browser.newPage();
     await page.goto(cloud.pageUrl);
     await page.waitForSelector('#state[data-state="subscribed"]', { timeout: 15_000 });
-    const events = new EventBridgeClient({ endpoint: cloud.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-    await events.send(new PutEventsCommand({
-      Entries: [{ EventBusName: cloud.outputs.EventBusName, Source: 'test', DetailType: PUSH_DETAIL_TYPE, Detail: JSON.stringify({ channel: 'scores', data: { home: 3, away: 1 } }) }],
-    }));
-    events.destroy();
+    const target = localTarget(cloud);
+    await target.publish({ channel: 'scores', data: { home: 3, away: 1 } });
+    await target.stop();
     await page.waitForFunction(() => document.querySelector('#home')?.textContent === '3', undefined, { timeout: 10_000 });
     expect(await page.textContent('#away')).toBe('1');
     await page.close();

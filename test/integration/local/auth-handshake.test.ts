@@ -2,11 +2,10 @@ import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { exportSPKI, importJWK, SignJWT, UnsecuredJWT } from 'jose';
 import { PUSH_SUBPROTOCOL } from '../../../shared/auth';
-import { PUSH_DETAIL_TYPE } from '../../../shared/events';
 import { devIssuerContext, devIssuerFromJwk, loadOrCreateDevIssuer, newDevJwk, type DevIssuer } from '../../../local/dev-issuer';
+import { localTarget, type PushTarget } from '../../support/target';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
 import { TestClient } from '../../support/ws-client';
 
@@ -32,7 +31,7 @@ describe('local cloud with the development issuer (anonymous allowed, origin all
   let cloud: TestCloud;
   let issuer: DevIssuer;
   let dynamodb: DynamoDBClient;
-  let events: EventBridgeClient;
+  let target: PushTarget;
   const clients: TestClient[] = [];
   const connect = async (opts: { token?: string; protocols?: string[]; origin?: string } = {}) => {
     const url = opts.token ? `${cloud.webSocketUrl}?token=${encodeURIComponent(opts.token)}` : cloud.webSocketUrl;
@@ -50,23 +49,18 @@ describe('local cloud with the development issuer (anonymous allowed, origin all
     await expect(statusOf(connect(opts))).resolves.toBe(status);
     expect(await connectionItems()).toBe(before);
   };
-  const publish = async (detail: unknown) => {
-    const out = await events.send(new PutEventsCommand({
-      Entries: [{ EventBusName: cloud.outputs.EventBusName, Source: 'test', DetailType: PUSH_DETAIL_TYPE, Detail: JSON.stringify(detail) }],
-    }));
-    expect(out.FailedEntryCount).toBe(0);
-  };
+  const publish = (detail: unknown) => target.publish(detail);
 
   beforeAll(async () => {
     issuer = await runIssuer();
     cloud = await startTestCloud({ context: { ...devIssuerContext(issuer), allowedOrigins: ALLOWED_ORIGIN } });
     dynamodb = new DynamoDBClient({ endpoint: cloud.awsEndpoint, region: 'us-east-1', credentials });
-    events = new EventBridgeClient({ endpoint: cloud.awsEndpoint, region: 'us-east-1', credentials });
+    target = localTarget(cloud);
   }, 120_000);
   afterAll(async () => {
     clients.forEach((c) => c.close());
     dynamodb?.destroy();
-    events?.destroy();
+    await target?.stop();
     await cloud?.stop();
   });
 

@@ -1,14 +1,13 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { PUSH_DETAIL_TYPE } from '../../../shared/events';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
 import { TestClient } from '../../support/ws-client';
+import { localTarget, type PushTarget } from '../../support/target';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 function helpers(cloud: () => TestCloud) {
   const clients: TestClient[] = [];
-  let events: EventBridgeClient | undefined;
+  let target: PushTarget | undefined;
   let dynamo: DynamoDBClient | undefined;
   return {
     clients,
@@ -17,13 +16,9 @@ function helpers(cloud: () => TestCloud) {
       clients.push(...out);
       return out;
     },
-    async publish(detail: unknown): Promise<string> {
-      events ??= new EventBridgeClient({ endpoint: cloud().awsEndpoint, region: 'us-east-1', credentials });
-      const out = await events.send(new PutEventsCommand({
-        Entries: [{ EventBusName: cloud().outputs.EventBusName, Source: 'test', DetailType: PUSH_DETAIL_TYPE, Detail: JSON.stringify(detail) }],
-      }));
-      expect(out.FailedEntryCount).toBe(0);
-      return out.Entries![0]!.EventId!;
+    publish(detail: unknown): Promise<string> {
+      target ??= localTarget(cloud());
+      return target.publish(detail);
     },
     /** Every item of the registry (a test may scan; the handlers never do). */
     async items(): Promise<Array<Record<string, string>>> {
@@ -33,7 +28,7 @@ function helpers(cloud: () => TestCloud) {
     },
     close() {
       clients.forEach((c) => c.close());
-      events?.destroy();
+      void target?.stop();
       dynamo?.destroy();
     },
   };

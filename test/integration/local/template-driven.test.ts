@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
 import { TestClient } from '../../support/ws-client';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { localTarget } from '../../support/target';
 
 const run = promisify(execFile);
 
@@ -33,16 +33,14 @@ describe('local cloud: a synthesized variant stack with an extra route and rule'
     // The connection id, from the gateway's log line for this connection's route.
     const id = [...cloud.lines].reverse().map((l) => /route echo (\S+)/.exec(l)?.[1]).find(Boolean);
     expect(id).toBeDefined();
-    const events = new EventBridgeClient({ endpoint: cloud.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-    const put = (level: string) => events.send(new PutEventsCommand({
-      Entries: [{ EventBusName: cloud.outputs.EventBusName, Source: 'test', DetailType: 'Notice', Detail: JSON.stringify({ connectionId: id, level, text: level }) }],
-    }));
+    const target = localTarget(cloud);
+    const put = (level: string) => target.publish({ connectionId: id, level, text: level }, 'Notice');
     await put('info'); // does not match {"prefix":"warn"}
     await put('warning');
     expect(await c.next((m) => m.type === 'notice')).toMatchObject({ level: 'warning', text: 'warning' });
     await cloud.idle();
     expect(c.frames.filter((m) => m.type === 'notice')).toHaveLength(1);
-    events.destroy();
+    await target.stop();
     c.close();
   });
 });
