@@ -21,3 +21,12 @@ export type PushDetail =
   | { userId: string; data: unknown }
   | { connectionId: string; data: unknown }
   | { broadcast: true; data: unknown };
+
+/**
+ * Environment of your own functions that publish (not of the stack's): the publisher helper reads the bus
+ * name from here when it is not given, e.g. `environment: { [PUBLISHER_ENV.EVENT_BUS]: push.eventBus.eventBusName }`.
+ */
+export const PUBLISHER_ENV = {
+  /** Name or ARN of the event bus to publish pushes on. */
+  EVENT_BUS: 'WEBSOCKET_PUSH_EVENT_BUS',
+} as const;
