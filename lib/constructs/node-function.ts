@@ -1,16 +1,10 @@
-import * as path from 'path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { InvalidConfigError } from '../config';
-
-/** Root of the repository: bundling resolves entries and the lock file from here, whatever the cwd. */
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
-/** Folder of the handlers, one file per route or trigger, each exporting `handler`. */
-export const HANDLERS_DIR = path.join(PROJECT_ROOT, 'lambdas', 'handlers');
+import { bundleHandler, HANDLERS_DIR, prebuiltHandler } from './handler-bundle';
 
 /** Properties of a {@link NodeFunction}. */
 export interface NodeFunctionProps {
@@ -51,12 +45,12 @@ export interface NodeFunctionProps {
 const HANDLER_FILE_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 
 /**
- * A Node.js Lambda function with the project's defaults: the latest Node.js runtime on arm64, bundled with
- * esbuild (minified, source maps without sources, AWS SDK v3 included so the tested version is the one
- * deployed), JSON logs to an explicit log group with a retention, and an execution role that may write to
- * that log group only.
+ * A Node.js Lambda function of one of the project's handlers, with the project's defaults: the latest
+ * Node.js runtime on arm64, bundled as `HANDLER_BUNDLE_OPTIONS` says (prebuilt in the installed package,
+ * at synth time from the sources), JSON logs to an explicit log group with a retention, and an execution
+ * role that may write to that log group only.
  */
-export class NodeFunction extends NodejsFunction {
+export class NodeFunction extends LambdaFunction {
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     if (!HANDLER_FILE_PATTERN.test(props.handlerFile)) {
       throw new InvalidConfigError(
@@ -76,10 +70,8 @@ export class NodeFunction extends NodejsFunction {
     logGroup.grantWrite(role);
 
     super(scope, id, {
-      entry: path.join(HANDLERS_DIR, `${props.handlerFile}.ts`),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      code: handlerCode(props.handlerFile),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
@@ -89,14 +81,22 @@ export class NodeFunction extends NodejsFunction {
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node22',
-        format: OutputFormat.CJS,
-        externalModules: [],
-      },
     });
   }
+}
+
+/** The handler's code: its prebuilt bundle, or bundled from the sources when the asset is staged. */
+function handlerCode(handlerFile: string): Code {
+  const prebuilt = prebuiltHandler(handlerFile);
+  if (prebuilt !== undefined) return Code.fromAsset(prebuilt);
+  return Code.fromAsset(HANDLERS_DIR, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never used: local bundling always succeeds or throws. CDK asks for an image all the same.
+      image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'),
+      // Part of the asset's cache key: without it, every handler of the folder would share the first bundle.
+      command: ['bundle', handlerFile],
+      local: { tryBundle: (outputDir) => (bundleHandler(handlerFile, outputDir), true) },
+    },
+  });
 }
