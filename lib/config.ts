@@ -4,7 +4,7 @@ import {
   DEFAULT_CHANNELS_CLAIM,
   normalizeOrigin,
 } from '../shared/auth';
-import { PushError } from '../shared/errors';
+import { InvalidConfigError } from '../shared/errors';
 import { DEFAULT_EVENT_BUS_NAME } from '../shared/events';
 import {
   DEFAULT_REPLAY_WINDOW_SECONDS,
@@ -18,6 +18,9 @@ import {
   MAX_DELIVERY_CONCURRENCY,
   MAX_MAX_MESSAGES_PER_MINUTE,
   MIN_CONNECTION_TTL_SECONDS,
+  MAX_CONNECTION_TTL_SECONDS,
+  MAX_MAX_SUBSCRIPTIONS,
+  STAGE_NAME_PATTERN,
   DEFAULT_FANOUT_BATCH_SIZE,
   DEFAULT_FANOUT_THRESHOLD,
   DEFAULT_FANOUT_WORKER_CONCURRENCY,
@@ -198,10 +201,6 @@ export const AUTH_JWKS_MAX_CHARS = 2048;
 /** JWK members that only private or symmetric keys have: an inline JWKS with one of them is refused. */
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'] as const;
 
-/** Largest accepted `connectionTtlSeconds` (7 days): guards against a value given in milliseconds. */
-export const MAX_CONNECTION_TTL_SECONDS = 7 * 24 * 60 * 60;
-/** Most channels a connection may be allowed to subscribe to. */
-export const MAX_MAX_SUBSCRIPTIONS = 1000;
 /** API Gateway's default account quotas for WebSocket APIs: 10,000 requests/s, burst 5,000. */
 export const MAX_THROTTLING_RATE_LIMIT = 10000;
 export const MAX_THROTTLING_BURST_LIMIT = 5000;
@@ -209,24 +208,13 @@ export const MAX_THROTTLING_BURST_LIMIT = 5000;
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
-/** API Gateway stage names: letters, digits, hyphens and underscores, 1 to 128 characters. */
-export const STAGE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 /** Names of event buses the stack may create: letters, digits, `.`, `-`, `_`; 1 to 256 characters. */
 export const EVENT_BUS_NAME_PATTERN = /^[A-Za-z0-9._-]{1,256}$/;
 /** ARN of an event bus: `arn:<partition>:events:<region>:<account>:event-bus/<name>`. */
 export const EVENT_BUS_ARN_PATTERN =
   /^arn:aws[a-z-]*:events:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:event-bus\/[A-Za-z0-9/._-]{1,256}$/;
 
-/** A configuration value is invalid. `key` names the offending key. */
-export class InvalidConfigError extends PushError {
-  constructor(
-    /** The configuration key at fault. */
-    public readonly key: string,
-    message: string,
-  ) {
-    super('InvalidConfig', message);
-  }
-}
+export { InvalidConfigError };
 
 /** Where configuration comes from: it only changes how messages show an example fix. */
 export type ConfigOrigin = 'context' | 'props';

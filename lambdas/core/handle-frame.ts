@@ -1,4 +1,4 @@
-import { CHANNEL_PATTERN, MAX_CHANNEL_LENGTH, MAX_MESSAGE_BYTES } from '../../shared/limits';
+import { CHANNEL_PATTERN, CHANNEL_RULE, MAX_MESSAGE_BYTES } from '../../shared/limits';
 import { CLIENT_ACTIONS, ERROR_CODES, type ErrorCode, type ErrorMessage, type ServerMessage } from '../../shared/protocol';
 import { isPrivateChannel } from '../../shared/auth';
 import type { ConnectionStore } from './connection-store';
@@ -19,10 +19,6 @@ export interface HandleFrameDeps {
   /** Channel continuity: `subscribed` carries the latest seq and `since` replays. @default none */
   readonly replay?: ReplayDeps;
 }
-
-/** Human description of CHANNEL_PATTERN, for error messages. */
-export const CHANNEL_RULE =
-  `1 to ${MAX_CHANNEL_LENGTH} characters of letters, digits and "_-.:@=,", starting with a letter or a digit`;
 
 /** Builds a `{"type":"error"}` frame. */
 export function errorMessage(code: ErrorCode, message: string): ErrorMessage {

@@ -1,8 +1,7 @@
 import { PushError } from '../../shared/errors';
 import { AUDIENCE_KEYS, type Audience, type AudienceKey } from '../../shared/events';
-import { CHANNEL_PATTERN, MAX_MESSAGE_BYTES, USER_ID_PATTERN } from '../../shared/limits';
+import { CHANNEL_PATTERN, CHANNEL_RULE, MAX_MESSAGE_BYTES, USER_ID_PATTERN } from '../../shared/limits';
 import type { PushMessage } from '../../shared/protocol';
-import { CHANNEL_RULE } from './handle-frame';
 
 /** Stable codes of {@link InvalidEventError}. */
 export const INVALID_EVENT_CODES = {

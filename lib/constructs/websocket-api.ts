@@ -14,7 +14,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { ROUTE_SELECTION_EXPRESSION } from '../../shared/protocol';
-import { InvalidConfigError, STAGE_NAME_PATTERN } from '../config';
+import { STAGE_NAME_PATTERN } from '../../shared/limits';
+import { InvalidConfigError } from '../config';
 
 /** Properties of a {@link PushWebSocketApi}. */
 export interface PushWebSocketApiProps {
