@@ -5,7 +5,7 @@ import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { InvalidConfigError } from '../config';
+import { DEFAULT_CONFIG, InvalidConfigError } from '../config';
 
 /** Root of the repository: bundling resolves entries and the lock file from here, whatever the cwd. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -33,7 +33,7 @@ export interface NodeFunctionProps {
   readonly environment?: Readonly<Record<string, string>>;
   /**
    * Retention of the function's log group.
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default DEFAULT_CONFIG.logRetentionDays (30 days)
    */
   readonly logRetention?: logs.RetentionDays;
   /**
@@ -65,7 +65,7 @@ export class NodeFunction extends NodejsFunction {
       );
     }
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      retention: props.logRetention ?? (DEFAULT_CONFIG.logRetentionDays as logs.RetentionDays),
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
     });
     // An own role instead of AWSLambdaBasicExecutionRole, whose log permissions span every log group.
