@@ -1,5 +1,5 @@
 import { ASYMMETRIC_ALGORITHMS, DEFAULT_AUTH_ALGORITHMS, DEFAULT_CHANNELS_CLAIM, normalizeOrigin } from '../shared/auth';
-import { ENV, type EnvName } from '../shared/env';
+import { ENV, RUNTIME_ENV, type EnvName } from '../shared/env';
 import { InvalidConfigError } from '../shared/errors';
 import {
   DEFAULT_BROADCAST_SHARDS,
@@ -239,4 +239,25 @@ export function once<T>(read: () => T): () => T {
 /** Reads and validates the replay window (seconds) of channel continuity. @throws InvalidConfigError */
 export function readReplayWindowSeconds(env: Env = process.env): number {
   return integer(env, ENV.REPLAY_WINDOW_SECONDS, DEFAULT_REPLAY_WINDOW_SECONDS, 1, MAX_REPLAY_WINDOW_SECONDS);
+}
+
+/** Levels of the functions' logger, lowest first. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * The functions' log level: Lambda's AWS_LAMBDA_LOG_LEVEL, else LOG_LEVEL, else `info`. A level the logger
+ * does not have (Lambda's TRACE and FATAL, a typo) is `info`: a log level never stops a function.
+ */
+export function readLogLevel(env: Env = process.env): LogLevel {
+  const raw = (env[RUNTIME_ENV.AWS_LAMBDA_LOG_LEVEL] ?? env[RUNTIME_ENV.LOG_LEVEL] ?? '').trim().toLowerCase();
+  return (LOG_LEVELS as readonly string[]).includes(raw) ? (raw as LogLevel) : 'info';
+}
+
+/** CloudWatch namespace of the delivery metrics when POWERTOOLS_METRICS_NAMESPACE is not set. */
+export const DEFAULT_METRICS_NAMESPACE = 'WebSocketPush';
+
+/** The CloudWatch namespace of the delivery metrics (POWERTOOLS_METRICS_NAMESPACE, Powertools' own variable). */
+export function readMetricsNamespace(env: Env = process.env): string {
+  return env[RUNTIME_ENV.POWERTOOLS_METRICS_NAMESPACE]?.trim() || DEFAULT_METRICS_NAMESPACE;
 }

@@ -1,6 +1,6 @@
-import { once, readConnectionConfig, readPushConfig } from '../../../lambdas/config';
+import { DEFAULT_METRICS_NAMESPACE, once, readConnectionConfig, readLogLevel, readMetricsNamespace, readPushConfig } from '../../../lambdas/config';
 import { InvalidConfigError } from '../../../shared/errors';
-import { ENV } from '../../../shared/env';
+import { ENV, RUNTIME_ENV } from '../../../shared/env';
 import {
   DEFAULT_BROADCAST_SHARDS,
   DEFAULT_CONNECTION_TTL_SECONDS,
@@ -81,6 +81,20 @@ describe('config', () => {
     [{ ...push, [ENV.DELIVERY_CONCURRENCY]: '100000' }, ENV.DELIVERY_CONCURRENCY],
   ])('validates the push settings: %j', (env, variable) => {
     expect(configError(() => readPushConfig(env)).key).toBe(variable);
+  });
+
+  it.each([
+    [{}, 'info'],
+    [{ [RUNTIME_ENV.LOG_LEVEL]: 'error' }, 'error'],
+    [{ [RUNTIME_ENV.AWS_LAMBDA_LOG_LEVEL]: 'DEBUG', [RUNTIME_ENV.LOG_LEVEL]: 'error' }, 'debug'],
+    [{ [RUNTIME_ENV.AWS_LAMBDA_LOG_LEVEL]: 'TRACE' }, 'info'],
+  ])('reads the log level from %j', (env, level) => {
+    expect(readLogLevel(env)).toBe(level);
+  });
+
+  it('reads the metrics namespace, with a default', () => {
+    expect(readMetricsNamespace({})).toBe(DEFAULT_METRICS_NAMESPACE);
+    expect(readMetricsNamespace({ [RUNTIME_ENV.POWERTOOLS_METRICS_NAMESPACE]: 'Team/Push' })).toBe('Team/Push');
   });
 
   it('once() reads a single time', () => {
