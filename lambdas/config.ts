@@ -1,4 +1,11 @@
-import { ASYMMETRIC_ALGORITHMS, DEFAULT_AUTH_ALGORITHMS, DEFAULT_CHANNELS_CLAIM, normalizeOrigin } from '../shared/auth';
+import {
+  ASYMMETRIC_ALGORITHMS,
+  DEFAULT_AUTH_ALGORITHMS,
+  DEFAULT_CHANNELS_CLAIM,
+  isJwks,
+  normalizeOrigin,
+  type JwksSource,
+} from '../shared/auth';
 import { ENV, RUNTIME_ENV, type EnvName } from '../shared/env';
 import { InvalidConfigError } from '../shared/errors';
 import {
@@ -55,7 +62,7 @@ export interface AuthorizerConfig {
   readonly issuer: string;
   readonly audience: string;
   /** Where the public keys come from: a URL (fetched, cached) or the JWKS itself. */
-  readonly jwks: { readonly url: string } | { readonly keys: { keys: Record<string, unknown>[] } };
+  readonly jwks: JwksSource;
   readonly algorithms: readonly string[];
   readonly channelsClaim: string;
   readonly allowAnonymous: boolean;
@@ -146,7 +153,7 @@ function origins(env: Env, name: EnvName): string[] {
 /** Reads and validates the authorizer's settings. @throws InvalidConfigError */
 export function readAuthorizerConfig(env: Env = process.env): AuthorizerConfig {
   const jwksText = env[ENV.AUTH_JWKS]?.trim();
-  let jwks: AuthorizerConfig['jwks'];
+  let jwks: JwksSource;
   if (jwksText) {
     let parsed: unknown;
     try {
@@ -154,10 +161,8 @@ export function readAuthorizerConfig(env: Env = process.env): AuthorizerConfig {
     } catch {
       throw invalid(ENV.AUTH_JWKS, 'must be a JSON JWKS ({"keys":[…]})');
     }
-    if (!parsed || typeof parsed !== 'object' || !Array.isArray((parsed as { keys?: unknown }).keys)) {
-      throw invalid(ENV.AUTH_JWKS, 'must be a JSON JWKS ({"keys":[…]})');
-    }
-    jwks = { keys: parsed as { keys: Record<string, unknown>[] } };
+    if (!isJwks(parsed)) throw invalid(ENV.AUTH_JWKS, 'must be a JSON JWKS ({"keys":[…]})');
+    jwks = { keys: parsed };
   } else {
     jwks = { url: url(env, ENV.AUTH_JWKS_URL) };
   }

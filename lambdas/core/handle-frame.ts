@@ -3,7 +3,7 @@ import { CLIENT_ACTIONS, ERROR_CODES, type ErrorCode, type ErrorMessage, type Se
 import { isPrivateChannel } from '../../shared/auth';
 import type { ConnectionStore } from './connection-store';
 import { TooManySubscriptionsError, UnknownConnectionError } from './errors';
-import type { Logger } from './logger';
+import { describeError, type Logger } from './logger';
 import { isSeq, resumeSubscription, type ReplayDeps } from './resume-subscription';
 
 /** Collaborators and settings of {@link handleFrame}. */
@@ -124,19 +124,4 @@ function storeFailure(error: unknown, connectionId: string, action: string, logg
 
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-
-/** A loggable summary of an error: name, code, message and the cause's name (never payloads). */
-export function describeError(error: unknown): Record<string, unknown> {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    const cause = (error as { cause?: unknown }).cause;
-    return {
-      name: error.name,
-      ...(typeof code === 'string' ? { code } : {}),
-      message: error.message,
-      ...(cause instanceof Error ? { cause: `${cause.name}: ${cause.message}` } : {}),
-    };
-  }
-  return { message: String(error) };
 }
