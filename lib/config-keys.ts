@@ -103,11 +103,10 @@ function listOf(value: unknown): string[] | undefined {
 }
 
 /** An integer key from `min` to `max`; `why` explains the bounds in the message. */
-function integer(o: { default: number; min: number; max: number; why?: string; defaultText?: string }): ConfigKey<number> {
+function integer(o: { default: number; min: number; max: number; why?: string }): ConfigKey<number> {
   return {
     kind: 'integer',
     default: o.default,
-    defaultText: o.defaultText,
     min: o.min,
     max: o.max,
     example: String(o.default),

@@ -4,7 +4,6 @@ import type { DeliverDeps, DeliverOptions, DeliveryReport } from './deliver';
 import { fanOut, type FanoutQueue } from './fanout';
 import { noMetrics, type DeliveryMetrics } from './metrics';
 import { DEFAULT_FANOUT_BATCH_SIZE, DEFAULT_FANOUT_THRESHOLD } from '../../shared/limits';
-import type { Logger } from './logger';
 import type { Publisher } from './publisher';
 import { validateDetail } from './validate-detail';
 import { withSeq, type ChannelSequencer } from './sequence-push';
