@@ -1,6 +1,13 @@
-import { ASYMMETRIC_ALGORITHMS, DEFAULT_AUTH_ALGORITHMS, DEFAULT_CHANNELS_CLAIM, normalizeOrigin } from '../shared/auth';
-import { ENV, type EnvName } from '../shared/env';
-import { PushError } from '../shared/errors';
+import {
+  ASYMMETRIC_ALGORITHMS,
+  DEFAULT_AUTH_ALGORITHMS,
+  DEFAULT_CHANNELS_CLAIM,
+  isJwks,
+  normalizeOrigin,
+  type JwksSource,
+} from '../shared/auth';
+import { ENV, RUNTIME_ENV, type EnvName } from '../shared/env';
+import { InvalidConfigError } from '../shared/errors';
 import {
   DEFAULT_BROADCAST_SHARDS,
   DEFAULT_CONNECTION_TTL_SECONDS,
@@ -15,15 +22,21 @@ import {
   MAX_FANOUT_BATCH_SIZE,
   MAX_FANOUT_THRESHOLD,
   MIN_CONNECTION_TTL_SECONDS,
+  MAX_CONNECTION_TTL_SECONDS,
+  MAX_MAX_SUBSCRIPTIONS,
+  MAX_QUERY_PAGE_SIZE,
   DEFAULT_REPLAY_WINDOW_SECONDS,
   MAX_REPLAY_WINDOW_SECONDS,
 } from '../shared/limits';
 
-/** A missing or invalid environment variable; `variable` names it. */
-export class ConfigError extends PushError {
-  constructor(public readonly variable: EnvName, message: string) {
-    super('InvalidConfig', `${variable}: ${message}`);
-  }
+/*
+ * Every environment read of the functions is here: each reader validates its variables once (the handlers
+ * memoize it with `once`) and throws InvalidConfigError (`key`: the variable) with `<VARIABLE>: <problem>`.
+ * The bounds are the ones the stack validates at synth (`shared/limits.ts`), so both sides agree.
+ */
+
+function invalid(name: EnvName, problem: string): InvalidConfigError {
+  return new InvalidConfigError(name, `${name}: ${problem}`);
 }
 
 /** Settings every function that touches the registry needs. */
@@ -49,7 +62,7 @@ export interface AuthorizerConfig {
   readonly issuer: string;
   readonly audience: string;
   /** Where the public keys come from: a URL (fetched, cached) or the JWKS itself. */
-  readonly jwks: { readonly url: string } | { readonly keys: { keys: Record<string, unknown>[] } };
+  readonly jwks: JwksSource;
   readonly algorithms: readonly string[];
   readonly channelsClaim: string;
   readonly allowAnonymous: boolean;
@@ -70,19 +83,19 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 function required(env: Env, name: EnvName): string {
   const value = env[name]?.trim();
-  if (!value) throw new ConfigError(name, 'is required but not set');
+  if (!value) throw invalid(name, 'is required but not set');
   return value;
 }
 
 function integer(env: Env, name: EnvName, fallback: number | undefined, min: number, max: number): number {
   const raw = env[name]?.trim();
   if (!raw) {
-    if (fallback === undefined) throw new ConfigError(name, 'is required but not set');
+    if (fallback === undefined) throw invalid(name, 'is required but not set');
     return fallback;
   }
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+  if (!/^\d+$/.test(raw)) throw invalid(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
   const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be from ${min} to ${max}, got ${value}`);
+  if (value < min || value > max) throw invalid(name, `must be from ${min} to ${max}, got ${value}`);
   return value;
 }
 
@@ -92,25 +105,25 @@ function url(env: Env, name: EnvName): string {
   try {
     parsed = new URL(value);
   } catch {
-    throw new ConfigError(name, `must be an absolute http(s) URL, got "${value}"`);
+    throw invalid(name, `must be an absolute http(s) URL, got "${value}"`);
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new ConfigError(name, `must be an http(s) URL, got "${value}"`);
+    throw invalid(name, `must be an http(s) URL, got "${value}"`);
   }
   return value.replace(/\/+$/, '');
 }
 
-/** Reads and validates the registry settings. @throws ConfigError */
+/** Reads and validates the registry settings. @throws InvalidConfigError */
 export function readStoreConfig(env: Env = process.env): StoreConfig {
   const pageSize = env[ENV.QUERY_PAGE_SIZE]?.trim();
   return {
     tableName: required(env, ENV.CONNECTIONS_TABLE),
     broadcastShards: integer(env, ENV.BROADCAST_SHARDS, DEFAULT_BROADCAST_SHARDS, 1, MAX_BROADCAST_SHARDS),
-    queryPageSize: pageSize ? integer(env, ENV.QUERY_PAGE_SIZE, undefined, 1, 10_000) : undefined,
+    queryPageSize: pageSize ? integer(env, ENV.QUERY_PAGE_SIZE, undefined, 1, MAX_QUERY_PAGE_SIZE) : undefined,
   };
 }
 
-/** Reads and validates the settings of the connection routes. @throws ConfigError */
+/** Reads and validates the settings of the connection routes. @throws InvalidConfigError */
 export function readConnectionConfig(env: Env = process.env): ConnectionConfig {
   return {
     ...readStoreConfig(env),
@@ -119,9 +132,9 @@ export function readConnectionConfig(env: Env = process.env): ConnectionConfig {
       ENV.CONNECTION_TTL_SECONDS,
       DEFAULT_CONNECTION_TTL_SECONDS,
       MIN_CONNECTION_TTL_SECONDS,
-      366 * 24 * 60 * 60,
+      MAX_CONNECTION_TTL_SECONDS,
     ),
-    maxSubscriptions: integer(env, ENV.MAX_SUBSCRIPTIONS, DEFAULT_MAX_SUBSCRIPTIONS, 1, 10_000),
+    maxSubscriptions: integer(env, ENV.MAX_SUBSCRIPTIONS, DEFAULT_MAX_SUBSCRIPTIONS, 1, MAX_MAX_SUBSCRIPTIONS),
     allowedOrigins: origins(env, ENV.ALLOWED_ORIGINS),
     maxMessagesPerMinute: integer(env, ENV.MAX_MESSAGES_PER_MINUTE, DEFAULT_MAX_MESSAGES_PER_MINUTE, 1, MAX_MAX_MESSAGES_PER_MINUTE),
   };
@@ -132,26 +145,24 @@ function origins(env: Env, name: EnvName): string[] {
   if (!raw) return [];
   return raw.split(',').map((entry) => {
     const origin = normalizeOrigin(entry.trim());
-    if (!origin) throw new ConfigError(name, `must be comma-separated origins (scheme://host[:port]), got "${entry.trim()}"`);
+    if (!origin) throw invalid(name, `must be comma-separated origins (scheme://host[:port]), got "${entry.trim()}"`);
     return origin;
   });
 }
 
-/** Reads and validates the authorizer's settings. @throws ConfigError */
+/** Reads and validates the authorizer's settings. @throws InvalidConfigError */
 export function readAuthorizerConfig(env: Env = process.env): AuthorizerConfig {
   const jwksText = env[ENV.AUTH_JWKS]?.trim();
-  let jwks: AuthorizerConfig['jwks'];
+  let jwks: JwksSource;
   if (jwksText) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(jwksText);
     } catch {
-      throw new ConfigError(ENV.AUTH_JWKS, 'must be a JSON JWKS ({"keys":[…]})');
+      throw invalid(ENV.AUTH_JWKS, 'must be a JSON JWKS ({"keys":[…]})');
     }
-    if (!parsed || typeof parsed !== 'object' || !Array.isArray((parsed as { keys?: unknown }).keys)) {
-      throw new ConfigError(ENV.AUTH_JWKS, 'must be a JSON JWKS ({"keys":[…]})');
-    }
-    jwks = { keys: parsed as { keys: Record<string, unknown>[] } };
+    if (!isJwks(parsed)) throw invalid(ENV.AUTH_JWKS, 'must be a JSON JWKS ({"keys":[…]})');
+    jwks = { keys: parsed };
   } else {
     jwks = { url: url(env, ENV.AUTH_JWKS_URL) };
   }
@@ -160,11 +171,11 @@ export function readAuthorizerConfig(env: Env = process.env): AuthorizerConfig {
     .map((a) => a.trim());
   const bad = algorithms.find((a) => !(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(a));
   if (bad !== undefined) {
-    throw new ConfigError(ENV.AUTH_ALGORITHMS, `must list asymmetric JWS algorithms (${ASYMMETRIC_ALGORITHMS.join(', ')}), got "${bad}"`);
+    throw invalid(ENV.AUTH_ALGORITHMS, `must list asymmetric JWS algorithms (${ASYMMETRIC_ALGORITHMS.join(', ')}), got "${bad}"`);
   }
   const anonymous = env[ENV.ALLOW_ANONYMOUS]?.trim() || 'false';
   if (anonymous !== 'true' && anonymous !== 'false') {
-    throw new ConfigError(ENV.ALLOW_ANONYMOUS, `must be true or false, got "${anonymous}"`);
+    throw invalid(ENV.ALLOW_ANONYMOUS, `must be true or false, got "${anonymous}"`);
   }
   return {
     issuer: required(env, ENV.AUTH_ISSUER),
@@ -184,7 +195,7 @@ export interface FanoutConfig {
   readonly fanoutBatchSize: number;
 }
 
-/** Reads and validates the fan-out settings (the queue URL is optional). @throws ConfigError */
+/** Reads and validates the fan-out settings (the queue URL is optional). @throws InvalidConfigError */
 export function readFanoutConfig(env: Env = process.env): FanoutConfig {
   return {
     fanoutQueueUrl: env[ENV.FANOUT_QUEUE_URL]?.trim() ? url(env, ENV.FANOUT_QUEUE_URL) : undefined,
@@ -199,7 +210,7 @@ export interface FanoutWorkerConfig extends DeliveryConfig {
   readonly fanoutQueueUrl: string;
 }
 
-/** Reads and validates the delivery settings shared by the push function and the fan-out worker. @throws ConfigError */
+/** Reads and validates the delivery settings shared by the push function and the fan-out worker. @throws InvalidConfigError */
 function readDeliveryConfig(env: Env): DeliveryConfig {
   return {
     ...readStoreConfig(env),
@@ -208,7 +219,7 @@ function readDeliveryConfig(env: Env): DeliveryConfig {
   };
 }
 
-/** Reads and validates the settings of a fan-out worker. @throws ConfigError */
+/** Reads and validates the settings of a fan-out worker. @throws InvalidConfigError */
 export function readFanoutWorkerConfig(env: Env = process.env): FanoutWorkerConfig {
   return {
     ...readDeliveryConfig(env),
@@ -216,7 +227,7 @@ export function readFanoutWorkerConfig(env: Env = process.env): FanoutWorkerConf
   };
 }
 
-/** Reads and validates the settings of the push function. @throws ConfigError */
+/** Reads and validates the settings of the push function. @throws InvalidConfigError */
 export function readPushConfig(env: Env = process.env): PushConfig {
   return {
     ...readDeliveryConfig(env),
@@ -230,7 +241,28 @@ export function once<T>(read: () => T): () => T {
   return () => (value ??= { v: read() }).v;
 }
 
-/** Reads and validates the replay window (seconds) of channel continuity. @throws ConfigError */
+/** Reads and validates the replay window (seconds) of channel continuity. @throws InvalidConfigError */
 export function readReplayWindowSeconds(env: Env = process.env): number {
   return integer(env, ENV.REPLAY_WINDOW_SECONDS, DEFAULT_REPLAY_WINDOW_SECONDS, 1, MAX_REPLAY_WINDOW_SECONDS);
+}
+
+/** Levels of the functions' logger, lowest first. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * The functions' log level: Lambda's AWS_LAMBDA_LOG_LEVEL, else LOG_LEVEL, else `info`. A level the logger
+ * does not have (Lambda's TRACE and FATAL, a typo) is `info`: a log level never stops a function.
+ */
+export function readLogLevel(env: Env = process.env): LogLevel {
+  const raw = (env[RUNTIME_ENV.AWS_LAMBDA_LOG_LEVEL] ?? env[RUNTIME_ENV.LOG_LEVEL] ?? '').trim().toLowerCase();
+  return (LOG_LEVELS as readonly string[]).includes(raw) ? (raw as LogLevel) : 'info';
+}
+
+/** CloudWatch namespace of the delivery metrics when POWERTOOLS_METRICS_NAMESPACE is not set. */
+export const DEFAULT_METRICS_NAMESPACE = 'WebSocketPush';
+
+/** The CloudWatch namespace of the delivery metrics (POWERTOOLS_METRICS_NAMESPACE, Powertools' own variable). */
+export function readMetricsNamespace(env: Env = process.env): string {
+  return env[RUNTIME_ENV.POWERTOOLS_METRICS_NAMESPACE]?.trim() || DEFAULT_METRICS_NAMESPACE;
 }

@@ -5,7 +5,7 @@ import { once, readStoreConfig } from './config';
 /**
  * The connection registry of every handler, created once per container on first use from the registry
  * settings (CONNECTIONS_TABLE, BROADCAST_SHARDS, QUERY_PAGE_SIZE) over the shared document client.
- * @throws ConfigError on first use when the settings are missing or invalid
+ * @throws InvalidConfigError on first use when the settings are missing or invalid
  */
 export const connectionStore = once(() => {
   const c = readStoreConfig();

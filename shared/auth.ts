@@ -133,3 +133,34 @@ export function normalizeOrigin(text: string | undefined): string | undefined {
     return undefined;
   }
 }
+
+/** A JSON Web Key Set (RFC 7517, section 5): `{"keys":[…]}`. */
+export interface Jwks {
+  readonly keys: readonly Record<string, unknown>[];
+}
+
+/** Where the authorizer gets the issuer's public keys: a URL (fetched, cached) or the key set itself. */
+export type JwksSource = { readonly url: string } | { readonly keys: Jwks };
+
+/** JWK members that only private or symmetric keys have (RFC 7518, section 6): a JWKS with one is refused. */
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'] as const;
+
+/** Whether a value has the shape of a JWKS: an object with a `keys` array. */
+export function isJwks(value: unknown): value is Jwks {
+  return typeof value === 'object' && value !== null && Array.isArray((value as { keys?: unknown }).keys);
+}
+
+/** What is wrong with a JWKS meant to hold public verification keys, or undefined when nothing is. */
+export function publicJwksProblem(jwks: unknown): string | undefined {
+  if (!isJwks(jwks)) return 'no "keys" array';
+  const list: readonly unknown[] = jwks.keys;
+  if (list.length === 0) return '"keys" is empty';
+  for (const [i, key] of list.entries()) {
+    if (typeof key !== 'object' || key === null) return `keys[${i}] is not an object`;
+    const k = key as Record<string, unknown>;
+    if (!['RSA', 'EC', 'OKP'].includes(String(k.kty))) return `keys[${i}] has kty ${JSON.stringify(k.kty)}; only RSA, EC and OKP public keys verify tokens`;
+    const secret = PRIVATE_JWK_MEMBERS.find((m) => m in k);
+    if (secret) return `keys[${i}] has the private member "${secret}": never publish a private key`;
+  }
+  return undefined;
+}

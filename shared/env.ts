@@ -47,4 +47,17 @@ export const ENV = {
   REPLAY_WINDOW_SECONDS: 'REPLAY_WINDOW_SECONDS',
 } as const;
 
-export type EnvName = (typeof ENV)[keyof typeof ENV];
+/**
+ * Variables the functions read that the stack does not set: Lambda's and Powertools' own, and the one the
+ * tests and the local cloud use for the log level.
+ */
+export const RUNTIME_ENV = {
+  /** Lambda: the function's log level when its logging config sets one (TRACE, DEBUG, INFO, WARN, ERROR, FATAL). */
+  AWS_LAMBDA_LOG_LEVEL: 'AWS_LAMBDA_LOG_LEVEL',
+  /** The log level when Lambda sets none: debug, info, warn or error. */
+  LOG_LEVEL: 'LOG_LEVEL',
+  /** Powertools Metrics: the CloudWatch namespace of the functions' metrics. */
+  POWERTOOLS_METRICS_NAMESPACE: 'POWERTOOLS_METRICS_NAMESPACE',
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV] | (typeof RUNTIME_ENV)[keyof typeof RUNTIME_ENV];

@@ -13,3 +13,18 @@ export class PushError extends Error {
     this.name = new.target.name;
   }
 }
+
+/**
+ * A configuration value is invalid: a key of the stack's configuration (context or props, at synth) or an
+ * environment variable of a function (at its first use). `key` names it; the message says what it accepts.
+ */
+export class InvalidConfigError extends PushError {
+  constructor(
+    /** The configuration key or environment variable at fault. */
+    public readonly key: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('InvalidConfig', message, options);
+  }
+}

@@ -15,14 +15,19 @@ export const CLOSE_MESSAGE_TOO_BIG = 1009;
 export const DEFAULT_CONNECTION_TTL_SECONDS = 3 * 60 * 60;
 /** Smallest accepted TTL: a record must outlive the longest possible connection. */
 export const MIN_CONNECTION_TTL_SECONDS = 2 * 60 * 60 + 60;
+/** Largest accepted TTL (7 days): guards against a value given in milliseconds. */
+export const MAX_CONNECTION_TTL_SECONDS = 7 * 24 * 60 * 60;
 /** Default and bounds of the number of management-API posts in flight in one push. */
 export const DEFAULT_DELIVERY_CONCURRENCY = 64;
 export const MAX_DELIVERY_CONCURRENCY = 1000;
 /** Default number of broadcast shards (see `shared/table-schema.ts`). */
 export const DEFAULT_BROADCAST_SHARDS = 16;
 export const MAX_BROADCAST_SHARDS = 1000;
-/** Default most channels one connection may be subscribed to. */
+/** Default and largest number of channels one connection may be subscribed to. */
 export const DEFAULT_MAX_SUBSCRIPTIONS = 100;
+export const MAX_MAX_SUBSCRIPTIONS = 1000;
+/** Largest `Limit` of a registry query page the functions accept (QUERY_PAGE_SIZE, a testing knob). */
+export const MAX_QUERY_PAGE_SIZE = 10_000;
 
 /**
  * Channel names: 1 to 128 characters of letters, digits and `-_.:@=,`; they start with a letter or a digit.
@@ -30,8 +35,18 @@ export const DEFAULT_MAX_SUBSCRIPTIONS = 100;
  */
 export const CHANNEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_\-.:@=,]{0,127}$/;
 export const MAX_CHANNEL_LENGTH = 128;
+/** Human description of CHANNEL_PATTERN, for error messages. */
+export const CHANNEL_RULE =
+  `1 to ${MAX_CHANNEL_LENGTH} characters of letters, digits and "_-.:@=,", starting with a letter or a digit`;
 /** A user id (the authorizer's principal) follows the same rule, up to 256 characters. */
 export const USER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_\-.:@=,|+]{0,255}$/;
+
+/** API Gateway stage names: letters, digits, hyphens and underscores, 1 to 128 characters. */
+export const STAGE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+/** Human description of STAGE_NAME_PATTERN, for error messages. */
+export const STAGE_NAME_RULE = '1 to 128 letters, digits, hyphens or underscores';
+/** The stage of a stack that is given none: the last segment of `wss://…/prod`. */
+export const DEFAULT_STAGE_NAME = 'prod';
 
 /**
  * Fan-out: an audience of more than this many connections is split into batches on the fan-out queue and

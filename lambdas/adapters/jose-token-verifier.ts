@@ -1,5 +1,5 @@
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { parseChannelPermissions } from '../../shared/auth';
+import { parseChannelPermissions, type JwksSource } from '../../shared/auth';
 import { AUTH_ERROR_CODES, InvalidTokenError, type TokenVerifier, type VerifiedIdentity } from '../core/authorize-connection';
 
 /** Settings of {@link JoseTokenVerifier}. */
@@ -7,7 +7,7 @@ export interface JoseTokenVerifierOptions {
   readonly issuer: string;
   readonly audience: string;
   /** The issuer's keys: fetched from a URL (cached, refreshed on an unknown `kid`) or given as a JWKS. */
-  readonly jwks: { readonly url: string } | { readonly keys: { keys: Record<string, unknown>[] } };
+  readonly jwks: JwksSource;
   /** Accepted `alg` values (asymmetric only; the caller validated them). */
   readonly algorithms: readonly string[];
   /** Claim holding the channel permissions. */

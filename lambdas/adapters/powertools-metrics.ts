@@ -1,9 +1,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DeliveryFigures, DeliveryMetrics } from '../core/metrics';
 import { METRIC_NAMES } from '../core/metrics';
-
-/** Default CloudWatch namespace when POWERTOOLS_METRICS_NAMESPACE is not set. */
-export const DEFAULT_METRICS_NAMESPACE = 'WebSocketPush';
+import { readMetricsNamespace } from '../config';
 
 /**
  * Delivery metrics in CloudWatch's embedded metric format, through Powertools Metrics: one EMF line on
@@ -13,7 +11,7 @@ export const DEFAULT_METRICS_NAMESPACE = 'WebSocketPush';
 export class PowertoolsDeliveryMetrics implements DeliveryMetrics {
   private readonly metrics: Metrics;
 
-  constructor(serviceName: string, namespace = process.env.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE) {
+  constructor(serviceName: string, namespace = readMetricsNamespace()) {
     this.metrics = new Metrics({ namespace, serviceName });
   }
 

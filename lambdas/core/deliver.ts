@@ -1,8 +1,7 @@
 import type { ConnectionStore } from './connection-store';
 import { GoneError, PublishError } from './errors';
 import { fullJitterDelay, sleep as realSleep } from './backoff';
-import { describeError } from './handle-frame';
-import type { Logger } from './logger';
+import { describeError, type Logger } from './logger';
 import type { Publisher } from './publisher';
 
 /** Outcome of one push. */

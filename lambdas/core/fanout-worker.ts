@@ -1,6 +1,6 @@
 import { deliver, type DeliverDeps, type DeliverOptions, type DeliveryReport } from './deliver';
 import type { FanoutBatch, FanoutQueue } from './fanout';
-import { describeError } from './handle-frame';
+import { describeError } from './logger';
 
 /** One received fan-out message: its queue id (for partial batch responses) and the decoded batch. */
 export interface FanoutRecord {

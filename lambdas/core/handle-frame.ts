@@ -1,9 +1,9 @@
-import { CHANNEL_PATTERN, MAX_CHANNEL_LENGTH, MAX_MESSAGE_BYTES } from '../../shared/limits';
+import { CHANNEL_PATTERN, CHANNEL_RULE, MAX_MESSAGE_BYTES } from '../../shared/limits';
 import { CLIENT_ACTIONS, ERROR_CODES, type ErrorCode, type ErrorMessage, type ServerMessage } from '../../shared/protocol';
 import { isPrivateChannel } from '../../shared/auth';
 import type { ConnectionStore } from './connection-store';
 import { TooManySubscriptionsError, UnknownConnectionError } from './errors';
-import type { Logger } from './logger';
+import { describeError, type Logger } from './logger';
 import { isSeq, resumeSubscription, type ReplayDeps } from './resume-subscription';
 
 /** Collaborators and settings of {@link handleFrame}. */
@@ -19,10 +19,6 @@ export interface HandleFrameDeps {
   /** Channel continuity: `subscribed` carries the latest seq and `since` replays. @default none */
   readonly replay?: ReplayDeps;
 }
-
-/** Human description of CHANNEL_PATTERN, for error messages. */
-export const CHANNEL_RULE =
-  `1 to ${MAX_CHANNEL_LENGTH} characters of letters, digits and "_-.:@=,", starting with a letter or a digit`;
 
 /** Builds a `{"type":"error"}` frame. */
 export function errorMessage(code: ErrorCode, message: string): ErrorMessage {
@@ -128,19 +124,4 @@ function storeFailure(error: unknown, connectionId: string, action: string, logg
 
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-
-/** A loggable summary of an error: name, code, message and the cause's name (never payloads). */
-export function describeError(error: unknown): Record<string, unknown> {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    const cause = (error as { cause?: unknown }).cause;
-    return {
-      name: error.name,
-      ...(typeof code === 'string' ? { code } : {}),
-      message: error.message,
-      ...(cause instanceof Error ? { cause: `${cause.name}: ${cause.message}` } : {}),
-    };
-  }
-  return { message: String(error) };
 }

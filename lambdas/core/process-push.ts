@@ -4,7 +4,6 @@ import type { DeliverDeps, DeliverOptions, DeliveryReport } from './deliver';
 import { fanOut, type FanoutQueue } from './fanout';
 import { noMetrics, type DeliveryMetrics } from './metrics';
 import { DEFAULT_FANOUT_BATCH_SIZE, DEFAULT_FANOUT_THRESHOLD } from '../../shared/limits';
-import type { Logger } from './logger';
 import type { Publisher } from './publisher';
 import { validateDetail } from './validate-detail';
 import { withSeq, type ChannelSequencer } from './sequence-push';
@@ -41,7 +40,8 @@ export type PushOutcome =
  * dead-letter sink or of the store propagate, so that the caller (Lambda's async invocation) retries.
  */
 export async function processPush(event: unknown, options: ProcessPushOptions, deps: ProcessPushDeps): Promise<PushOutcome> {
-  // Channel messages get their seq here, framed once, before any delivery or fan-out batch.
+  // Validation frames the message once; channel messages get their seq inserted into that frame here,
+  // before any delivery or fan-out batch.
   const validation = await withSeq(validateDetail(event), deps.sequencer);
   if (!validation.ok) {
     const { code, reason } = validation.error;
@@ -51,11 +51,12 @@ export async function processPush(event: unknown, options: ProcessPushOptions, d
     return { status: 'rejected', code, reason };
   }
   const { push } = validation;
-  // The framed payload is built once (validateDetail) and carried as is by every fan-out batch.
+  // Encoded once, and carried as is by every post and every fan-out batch.
+  const payload = push.frame.bytes;
   const outcome = await fanOut(
     deps.store.audience(push.audience),
     push.eventId,
-    push.payload,
+    payload,
     {
       ...options,
       threshold: options.fanoutThreshold ?? DEFAULT_FANOUT_THRESHOLD,
@@ -68,7 +69,7 @@ export async function processPush(event: unknown, options: ProcessPushOptions, d
     deps.logger.info('push queued for the fan-out workers', {
       eventId: push.eventId,
       audience: push.audience.kind,
-      bytes: push.payload.byteLength,
+      bytes: payload.byteLength,
       connections: outcome.connections,
       batches: outcome.batches,
       durationMs: outcome.durationMs,
@@ -81,7 +82,7 @@ export async function processPush(event: unknown, options: ProcessPushOptions, d
   deps.logger.info('push delivered', {
     eventId: push.eventId,
     audience: push.audience.kind,
-    bytes: push.payload.byteLength,
+    bytes: payload.byteLength,
     delivered: report.delivered,
     gone: report.gone,
     failed: report.failed,

@@ -1,8 +1,8 @@
 import { PushError } from '../../shared/errors';
 import { AUDIENCE_KEYS, type Audience, type AudienceKey } from '../../shared/events';
-import { CHANNEL_PATTERN, MAX_MESSAGE_BYTES, USER_ID_PATTERN } from '../../shared/limits';
+import { CHANNEL_PATTERN, CHANNEL_RULE, MAX_MESSAGE_BYTES, USER_ID_PATTERN } from '../../shared/limits';
 import type { PushMessage } from '../../shared/protocol';
-import { CHANNEL_RULE } from './handle-frame';
+import { MessageFrame } from './message-frame';
 
 /** Stable codes of {@link InvalidEventError}. */
 export const INVALID_EVENT_CODES = {
@@ -38,9 +38,10 @@ export class InvalidEventError extends PushError {
 export interface ValidPush {
   readonly eventId: string;
   readonly audience: Audience;
+  /** The message, as a value (its `data` is the event's, not a copy). */
   readonly message: PushMessage;
-  /** UTF-8 bytes of the framed message, posted as is to every connection. */
-  readonly payload: Uint8Array;
+  /** The message serialized, measured and later encoded once; stored for replay and posted as is. */
+  readonly frame: MessageFrame;
 }
 
 export type ValidationResult = { ok: true; push: ValidPush } | { ok: false; error: InvalidEventError };
@@ -104,14 +105,14 @@ export function validateDetail(event: unknown): ValidationResult {
     id: event.id,
     data: detail.data,
   };
-  const payload = Buffer.from(JSON.stringify(message), 'utf8');
-  if (payload.byteLength > MAX_MESSAGE_BYTES) {
+  const frame = MessageFrame.of(message);
+  if (frame.byteLength > MAX_MESSAGE_BYTES) {
     return invalid(
       INVALID_EVENT_CODES.MessageTooLarge,
-      `The framed message is ${payload.byteLength} bytes; API Gateway delivers at most ${MAX_MESSAGE_BYTES}. Send a smaller "data" (e.g. a reference the client fetches)`,
+      `The framed message is ${frame.byteLength} bytes; API Gateway delivers at most ${MAX_MESSAGE_BYTES}. Send a smaller "data" (e.g. a reference the client fetches)`,
     );
   }
-  return { ok: true, push: { eventId: event.id, audience: audienceOrError, message, payload } };
+  return { ok: true, push: { eventId: event.id, audience: audienceOrError, message, frame } };
 }
 
 function toAudience(key: AudienceKey, value: unknown): Audience | string {

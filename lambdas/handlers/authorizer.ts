@@ -2,7 +2,7 @@ import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { JoseTokenVerifier } from '../adapters/jose-token-verifier';
 import { once, readAuthorizerConfig } from '../config';
 import { authorizeConnection, policyResponse } from '../core/authorize-connection';
-import { describeError } from '../core/handle-frame';
+import { describeError } from '../core/logger';
 import { createLogger } from '../logger';
 
 const logger = createLogger({ service: 'authorizer' });

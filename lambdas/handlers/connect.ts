@@ -2,7 +2,7 @@ import type { APIGatewayProxyResult, APIGatewayProxyWebsocketEventV2 } from 'aws
 import { once, readConnectionConfig } from '../config';
 import { acceptedSubprotocol, checkOrigin, identityOf } from '../core/connect-admission';
 import { registerConnection } from '../core/connection-lifecycle';
-import { describeError } from '../core/handle-frame';
+import { describeError } from '../core/logger';
 import { createLogger } from '../logger';
 import { connectionStore } from '../stores';
 

@@ -5,7 +5,8 @@ import { DynamoDbChannelHistory } from '../adapters/dynamodb-channel-history';
 import { getDocumentClient } from '../clients';
 import { once, readConnectionConfig, readReplayWindowSeconds } from '../config';
 import { admitFrame } from '../core/frame-gate';
-import { describeError, errorMessage, handleFrame } from '../core/handle-frame';
+import { errorMessage, handleFrame } from '../core/handle-frame';
+import { describeError } from '../core/logger';
 import { createLogger } from '../logger';
 import { connectionStore } from '../stores';
 

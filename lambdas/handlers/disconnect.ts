@@ -1,6 +1,6 @@
 import type { APIGatewayProxyResult, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { unregisterConnection } from '../core/connection-lifecycle';
-import { describeError } from '../core/handle-frame';
+import { describeError } from '../core/logger';
 import { createLogger } from '../logger';
 import { connectionStore } from '../stores';
 

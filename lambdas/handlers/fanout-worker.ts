@@ -5,7 +5,7 @@ import { decodeFanoutRecord, SqsFanoutQueue } from '../adapters/sqs-fanout-queue
 import { getManagementApiClient, getSqsClient } from '../clients';
 import { once, readFanoutWorkerConfig } from '../config';
 import { processFanoutRecords } from '../core/fanout-worker';
-import { describeError } from '../core/handle-frame';
+import { describeError } from '../core/logger';
 import { createLogger } from '../logger';
 import { connectionStore } from '../stores';
 

@@ -6,7 +6,7 @@ import { PowertoolsDeliveryMetrics } from '../adapters/powertools-metrics';
 import { SqsFanoutQueue } from '../adapters/sqs-fanout-queue';
 import { getDocumentClient, getManagementApiClient, getSqsClient } from '../clients';
 import { once, readFanoutConfig, readPushConfig, readReplayWindowSeconds } from '../config';
-import { describeError } from '../core/handle-frame';
+import { describeError } from '../core/logger';
 import { processPush } from '../core/process-push';
 import { createLogger } from '../logger';
 import { connectionStore } from '../stores';

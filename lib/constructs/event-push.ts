@@ -6,8 +6,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/env';
-import { DEFAULT_EVENT_BUS_NAME, PUSH_DETAIL_TYPE } from '../../shared/events';
-import { InvalidConfigError } from '../config';
+import { PUSH_DETAIL_TYPE } from '../../shared/events';
+import { DEFAULT_CONFIG, InvalidConfigError } from '../config';
 import { createDeadLetterQueue } from './dead-letter-queue';
 import { NodeFunction } from './node-function';
 
@@ -15,7 +15,7 @@ import { NodeFunction } from './node-function';
 export interface EventPushProps {
   /**
    * Name of the event bus to create. Not allowed together with `existingEventBusArn`.
-   * @default DEFAULT_EVENT_BUS_NAME ('websocket-push')
+   * @default DEFAULT_CONFIG.eventBusName ('websocket-push')
    */
   readonly eventBusName?: string;
   /**
@@ -36,7 +36,7 @@ export interface EventPushProps {
   readonly timeout?: Duration;
   /**
    * Retention of the push function's log group.
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default DEFAULT_CONFIG.logRetentionDays (30 days)
    */
   readonly logRetention?: logs.RetentionDays;
   /**
@@ -103,7 +103,7 @@ export class EventPush extends Construct {
     this.eventBus =
       props.existingEventBusArn !== undefined
         ? events.EventBus.fromEventBusArn(this, 'Bus', props.existingEventBusArn)
-        : new events.EventBus(this, 'Bus', { eventBusName: props.eventBusName ?? DEFAULT_EVENT_BUS_NAME });
+        : new events.EventBus(this, 'Bus', { eventBusName: props.eventBusName ?? DEFAULT_CONFIG.eventBusName });
 
     this.deadLetterQueue = createDeadLetterQueue(
       this,

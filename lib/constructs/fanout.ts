@@ -5,8 +5,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/env';
-import { DEFAULT_FANOUT_WORKER_CONCURRENCY, MAX_FANOUT_WORKER_CONCURRENCY, MIN_FANOUT_WORKER_CONCURRENCY } from '../../shared/limits';
-import { InvalidConfigError } from '../config';
+import { MAX_FANOUT_WORKER_CONCURRENCY, MIN_FANOUT_WORKER_CONCURRENCY } from '../../shared/limits';
+import { DEFAULT_CONFIG, InvalidConfigError } from '../config';
 import { createDeadLetterQueue } from './dead-letter-queue';
 import { NodeFunction } from './node-function';
 
@@ -20,7 +20,7 @@ export interface FanoutProps {
   readonly environment?: Readonly<Record<string, string>>;
   /**
    * Most worker invocations at once (the event source's `ScalingConfig.MaximumConcurrency`, 2 to 1,000).
-   * @default DEFAULT_FANOUT_WORKER_CONCURRENCY (50)
+   * @default DEFAULT_CONFIG.fanoutWorkerConcurrency (50)
    */
   readonly maxConcurrency?: number;
   /**
@@ -41,7 +41,7 @@ export interface FanoutProps {
   readonly maxReceiveCount?: number;
   /**
    * Retention of the worker's log group.
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default DEFAULT_CONFIG.logRetentionDays (30 days)
    */
   readonly logRetention?: logs.RetentionDays;
 }
@@ -62,11 +62,11 @@ export class Fanout extends Construct {
 
   constructor(scope: Construct, id: string, props: FanoutProps = {}) {
     super(scope, id);
-    const maxConcurrency = props.maxConcurrency ?? DEFAULT_FANOUT_WORKER_CONCURRENCY;
+    const maxConcurrency = props.maxConcurrency ?? DEFAULT_CONFIG.fanoutWorkerConcurrency;
     if (!Number.isInteger(maxConcurrency) || maxConcurrency < MIN_FANOUT_WORKER_CONCURRENCY || maxConcurrency > MAX_FANOUT_WORKER_CONCURRENCY) {
       throw new InvalidConfigError(
         'maxConcurrency',
-        `Invalid maxConcurrency ${maxConcurrency}. Expected an integer from ${MIN_FANOUT_WORKER_CONCURRENCY} to ${MAX_FANOUT_WORKER_CONCURRENCY}, e.g. ${DEFAULT_FANOUT_WORKER_CONCURRENCY}.`,
+        `Invalid maxConcurrency ${maxConcurrency}. Expected an integer from ${MIN_FANOUT_WORKER_CONCURRENCY} to ${MAX_FANOUT_WORKER_CONCURRENCY}, e.g. ${DEFAULT_CONFIG.fanoutWorkerConcurrency}.`,
       );
     }
     const messagesPerInvocation = props.messagesPerInvocation ?? 1;

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Architecture, Code, Function as LambdaFunction, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { InvalidConfigError } from '../config';
+import { DEFAULT_CONFIG, InvalidConfigError } from '../config';
 import { bundleHandler, HANDLERS_DIR, prebuiltHandler } from './handler-bundle';
 
 /** Properties of a {@link NodeFunction}. */
@@ -27,7 +27,7 @@ export interface NodeFunctionProps {
   readonly environment?: Readonly<Record<string, string>>;
   /**
    * Retention of the function's log group.
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default DEFAULT_CONFIG.logRetentionDays (30 days)
    */
   readonly logRetention?: logs.RetentionDays;
   /**
@@ -59,7 +59,7 @@ export class NodeFunction extends LambdaFunction {
       );
     }
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      retention: props.logRetention ?? (DEFAULT_CONFIG.logRetentionDays as logs.RetentionDays),
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
     });
     // An own role instead of AWSLambdaBasicExecutionRole, whose log permissions span every log group.

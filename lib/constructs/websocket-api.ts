@@ -14,7 +14,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { ROUTE_SELECTION_EXPRESSION } from '../../shared/protocol';
-import { InvalidConfigError, STAGE_NAME_PATTERN } from '../config';
+import { STAGE_NAME_PATTERN, STAGE_NAME_RULE } from '../../shared/limits';
+import { DEFAULT_CONFIG, InvalidConfigError } from '../config';
 
 /** Properties of a {@link PushWebSocketApi}. */
 export interface PushWebSocketApiProps {
@@ -34,22 +35,22 @@ export interface PushWebSocketApiProps {
   readonly defaultHandler: IFunction;
   /**
    * Name of the stage.
-   * @default 'prod'
+   * @default DEFAULT_CONFIG.stageName ('prod')
    */
   readonly stageName?: string;
   /**
    * Steady-state requests per second of the stage's default route settings.
-   * @default 500
+   * @default DEFAULT_CONFIG.throttlingRateLimit (500)
    */
   readonly throttlingRateLimit?: number;
   /**
    * Burst capacity of the stage's default route settings.
-   * @default 1000
+   * @default DEFAULT_CONFIG.throttlingBurstLimit (1000)
    */
   readonly throttlingBurstLimit?: number;
   /**
    * Retention of the access log group.
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default DEFAULT_CONFIG.logRetentionDays (30 days)
    */
   readonly logRetention?: logs.RetentionDays;
   /**
@@ -58,7 +59,7 @@ export interface PushWebSocketApiProps {
    * settings"). The setting is shared by every API of the account and region, so the role is retained when
    * the stack is deleted (deleting it would silently break other APIs' logging). Turn this off when the
    * account already has the role.
-   * @default true
+   * @default DEFAULT_CONFIG.apiGatewayCloudWatchRole (true)
    */
   readonly createCloudWatchRole?: boolean;
 }
@@ -107,11 +108,11 @@ export class PushWebSocketApi extends Construct {
 
   constructor(scope: Construct, id: string, props: PushWebSocketApiProps) {
     super(scope, id);
-    const stageName = props.stageName ?? 'prod';
+    const stageName = props.stageName ?? DEFAULT_CONFIG.stageName;
     if (!STAGE_NAME_PATTERN.test(stageName)) {
       throw new InvalidConfigError(
         'stageName',
-        `Invalid stageName "${stageName}". Expected 1 to 128 letters, digits, hyphens or underscores, e.g. 'prod'.`,
+        `Invalid stageName "${stageName}". Expected ${STAGE_NAME_RULE}, e.g. '${DEFAULT_CONFIG.stageName}'.`,
       );
     }
 
@@ -139,7 +140,7 @@ export class PushWebSocketApi extends Construct {
     this.defaultRoute = route('$default', 'Default', props.defaultHandler, true);
 
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      retention: props.logRetention ?? (DEFAULT_CONFIG.logRetentionDays as logs.RetentionDays),
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.stage = new WebSocketStage(this, 'Stage', {
@@ -147,8 +148,8 @@ export class PushWebSocketApi extends Construct {
       stageName,
       autoDeploy: true,
       throttle: {
-        rateLimit: props.throttlingRateLimit ?? 500,
-        burstLimit: props.throttlingBurstLimit ?? 1000,
+        rateLimit: props.throttlingRateLimit ?? DEFAULT_CONFIG.throttlingRateLimit,
+        burstLimit: props.throttlingBurstLimit ?? DEFAULT_CONFIG.throttlingBurstLimit,
       },
       accessLogSettings: {
         destination: new LogGroupLogDestination(this.accessLogGroup),
@@ -158,7 +159,7 @@ export class PushWebSocketApi extends Construct {
     // With autoDeploy, the stage's first deployment should already contain every route.
     for (const r of [this.connectRoute, this.disconnectRoute, this.defaultRoute]) this.stage.node.addDependency(r);
 
-    if (props.createCloudWatchRole ?? true) {
+    if (props.createCloudWatchRole ?? DEFAULT_CONFIG.apiGatewayCloudWatchRole) {
       this.cloudWatchRole = new iam.Role(this, 'CloudWatchRole', {
         assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
         description: 'API Gateway account-level role to write execution and access logs to CloudWatch Logs',

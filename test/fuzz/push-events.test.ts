@@ -40,7 +40,10 @@ describe('fuzz: push events (validateDetail, processPush)', () => {
       fc.property(event, (e) => {
         const result = validateDetail(e);
         if (result.ok) {
-          expect(result.push.payload.byteLength).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+          expect(result.push.frame.bytes.byteLength).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+          // Framed once, by pieces: the same text as serializing the whole message.
+          expect(result.push.frame.text).toBe(JSON.stringify(result.push.message));
+          expect(result.push.frame.byteLength).toBe(result.push.frame.bytes.byteLength);
         } else {
           expect(CODES.has(result.error.code)).toBe(true);
           expect(result.error.reason.length).toBeGreaterThan(0);

@@ -30,7 +30,7 @@ describe('channel sequence and history (DynamoDbChannelHistory + withSeq)', () =
     const second = await withSeq(validateDetail(event('evt-b', { channel: 'scores', data: { home: 2 } })), sequencer());
     if (!first.ok || !again.ok || !second.ok) throw new Error('expected valid pushes');
     expect(first.push.message).toEqual({ type: 'message', channel: 'scores', id: 'evt-a', seq: 1, data: { home: 1 } });
-    expect(JSON.parse(Buffer.from(first.push.payload).toString('utf8'))).toEqual(first.push.message);
+    expect(JSON.parse(Buffer.from(first.push.frame.bytes).toString('utf8'))).toEqual(first.push.message);
     expect(again.push.message.seq).toBe(1);
     expect(second.push.message.seq).toBe(2);
     const stored = await history.after('scores', 0, 10);

@@ -164,7 +164,7 @@ describe('connection handlers against dynalite', () => {
     try {
       const { result, lines } = await captureStdout(() => misconfigured.default(messageEvent('x', '{"action":"ping"}')));
       expect(JSON.parse(result.body)).toMatchObject({ type: 'error', code: ERROR_CODES.InternalError });
-      expect(lines[0]).toMatchObject({ level: 'ERROR', error: expect.objectContaining({ name: 'ConfigError', message: expect.stringContaining(ENV.MAX_SUBSCRIPTIONS) }) });
+      expect(lines[0]).toMatchObject({ level: 'ERROR', error: expect.objectContaining({ name: 'InvalidConfigError', message: expect.stringContaining(ENV.MAX_SUBSCRIPTIONS) }) });
     } finally {
       process.env[ENV.MAX_SUBSCRIPTIONS] = String(MAX_SUBS);
     }

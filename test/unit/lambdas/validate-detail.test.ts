@@ -34,7 +34,7 @@ describe('validateDetail', () => {
     if (!result.ok) return;
     expect(result.push.audience).toEqual(audience);
     expect(result.push.eventId).toBe('evt-1');
-    const framed = JSON.parse(Buffer.from(result.push.payload).toString('utf8'));
+    const framed = JSON.parse(Buffer.from(result.push.frame.bytes).toString('utf8'));
     expect(framed).toEqual(result.push.message);
     expect(framed).toEqual({
       type: 'message',
