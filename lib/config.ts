@@ -22,7 +22,7 @@ export const DEFAULT_CONFIG: Readonly<PushStackConfig> = Object.freeze(
 export type ConfigOrigin = 'context' | 'props';
 
 /** Something to read context from: a construct node, or a function of the key. */
-export type ContextSource = { tryGetContext(key: string): unknown } | ((key: string) => unknown);
+export type ContextSource = { tryGetContext(key: string): unknown; getAllContext?(): unknown } | ((key: string) => unknown);
 
 function noun(origin: ConfigOrigin): string {
   return origin === 'context' ? 'context' : 'config';
@@ -118,8 +118,69 @@ function checkAuth(config: PushStackConfig, origin: ConfigOrigin): void {
  * @throws InvalidConfigError naming the first invalid key
  */
 export function readConfig(source: ContextSource): PushStackConfig {
+  if (typeof source !== 'function' && 'getAllContext' in source && typeof source.getAllContext === 'function') {
+    checkContextNames(Object.keys(source.getAllContext() as Record<string, unknown>));
+  }
   const get = typeof source === 'function' ? source : (key: string) => source.tryGetContext(key);
   const raw: Record<string, unknown> = {};
   for (const key of CONFIG_KEY_NAMES) raw[key] = get(key);
   return parseConfig(raw, 'context');
+}
+
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps) between two keys, case-insensitive. */
+function distance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  const d: number[][] = Array.from({ length: x.length + 1 }, (_, i) => [i, ...new Array<number>(y.length).fill(0)]);
+  for (let j = 1; j <= y.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= x.length; i++) {
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
+  }
+  return d[x.length]![y.length]!;
+}
+
+/** The known key closest to `name`, when it is close enough to be a typo of it (at most 2 edits). */
+export function closestKey(name: string, known: readonly string[] = CONFIG_KEY_NAMES): string | undefined {
+  let best: { key: string; d: number } | undefined;
+  for (const key of known) {
+    const d = distance(name, key);
+    if (d > 0 && d <= 2 && (best === undefined || d < best.d)) best = { key, d };
+  }
+  return best?.key;
+}
+
+/**
+ * Refuses props that are not keys of the construct (a typo must never deploy a stack other than the one
+ * meant, e.g. a public one for a mistyped `authIssuer`).
+ * @throws InvalidConfigError naming the unknown key and the closest known one
+ */
+export function checkPropNames(props: object, known: readonly string[]): void {
+  for (const name of Object.keys(props)) {
+    if (known.includes(name)) continue;
+    const near = closestKey(name, known);
+    throw new InvalidConfigError(
+      name,
+      `Invalid props: unknown key "${name}"${near !== undefined ? `; did you mean "${near}"?` : `. Known keys: ${known.join(', ')}.`}`,
+    );
+  }
+}
+
+/**
+ * Refuses context keys that look like a mistyped configuration key (`-c authIsuser=…`). Other context keys
+ * (feature flags, an app's own settings) are not this stack's business and pass.
+ * @throws InvalidConfigError naming the key and the configuration key it resembles
+ */
+export function checkContextNames(names: readonly string[]): void {
+  for (const name of names) {
+    if ((CONFIG_KEY_NAMES as readonly string[]).includes(name) || name.includes(':')) continue;
+    const near = closestKey(name);
+    if (near !== undefined) {
+      throw new InvalidConfigError(name, `Invalid context "${name}": not a configuration key; did you mean "${near}"? e.g. -c ${near}=${CONFIG_KEYS[near as ConfigKeyName].example}.`);
+    }
+  }
 }

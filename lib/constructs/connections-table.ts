@@ -18,6 +18,12 @@ export interface ConnectionsTableProps {
    * @default true
    */
   readonly pointInTimeRecovery?: boolean;
+  /**
+   * An existing table to use instead of creating one. It must have the schema of `shared/table-schema.ts`:
+   * string keys `pk` and `sk`, TTL on `ttl`, and the keys-only indexes `byAudience` and `byShard`.
+   * @default - a new table is created
+   */
+  readonly existingTable?: dynamodb.ITable;
 }
 
 /**
@@ -28,12 +34,16 @@ export interface ConnectionsTableProps {
  */
 export class ConnectionsTable extends Construct {
   /** The DynamoDB table. */
-  public readonly table: dynamodb.Table;
+  public readonly table: dynamodb.ITable;
 
   constructor(scope: Construct, id: string, props: ConnectionsTableProps = {}) {
     super(scope, id);
+    if (props.existingTable !== undefined) {
+      this.table = props.existingTable;
+      return;
+    }
     const s = dynamodb.AttributeType.STRING;
-    this.table = new dynamodb.Table(this, 'Table', {
+    const table = new dynamodb.Table(this, 'Table', {
       partitionKey: { name: TABLE.partitionKey, type: s },
       sortKey: { name: TABLE.sortKey, type: s },
       timeToLiveAttribute: TABLE.ttlAttribute,
@@ -43,13 +53,14 @@ export class ConnectionsTable extends Construct {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
     });
     for (const index of [TABLE.audienceIndex, TABLE.broadcastIndex]) {
-      this.table.addGlobalSecondaryIndex({
+      table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: s },
         sortKey: { name: index.sortKey, type: s },
         projectionType: dynamodb.ProjectionType.KEYS_ONLY,
       });
     }
+    this.table = table;
   }
 
   /** Name of the table. */

@@ -25,6 +25,11 @@ export interface EventPushProps {
    */
   readonly existingEventBusArn?: string;
   /**
+   * An existing event bus to put the rule on instead of creating one (same account and region).
+   * @default - a new bus is created
+   */
+  readonly existingEventBus?: events.IEventBus;
+  /**
    * Environment of the push function, besides DEAD_LETTER_QUEUE_URL which this construct sets.
    * @default - none
    */
@@ -100,10 +105,17 @@ export class EventPush extends Construct {
       );
     }
 
+    if (props.existingEventBus !== undefined && (props.existingEventBusArn !== undefined || props.eventBusName !== undefined)) {
+      throw new InvalidConfigError(
+        'existingEventBus',
+        'Invalid props: "existingEventBus" cannot be combined with "existingEventBusArn" or "eventBusName" (they name the same bus); keep one of them.',
+      );
+    }
     this.eventBus =
-      props.existingEventBusArn !== undefined
+      props.existingEventBus ??
+      (props.existingEventBusArn !== undefined
         ? events.EventBus.fromEventBusArn(this, 'Bus', props.existingEventBusArn)
-        : new events.EventBus(this, 'Bus', { eventBusName: props.eventBusName ?? DEFAULT_CONFIG.eventBusName });
+        : new events.EventBus(this, 'Bus', { eventBusName: props.eventBusName ?? DEFAULT_CONFIG.eventBusName }));
 
     this.deadLetterQueue = createDeadLetterQueue(
       this,

@@ -13,7 +13,7 @@ import { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { ROUTE_SELECTION_EXPRESSION } from '../../shared/protocol';
+import { CLIENT_ACTIONS, ROUTE_SELECTION_EXPRESSION } from '../../shared/protocol';
 import { STAGE_NAME_PATTERN, STAGE_NAME_RULE } from '../../shared/limits';
 import { DEFAULT_CONFIG, InvalidConfigError } from '../config';
 
@@ -159,7 +159,9 @@ export class PushWebSocketApi extends Construct {
     // With autoDeploy, the stage's first deployment should already contain every route.
     for (const r of [this.connectRoute, this.disconnectRoute, this.defaultRoute]) this.stage.node.addDependency(r);
 
-    if (props.createCloudWatchRole ?? DEFAULT_CONFIG.apiGatewayCloudWatchRole) {
+    // One account-level setting per stack: a second WebSocketPush in the same stack relies on the first one's.
+    const accountSetAlready = Stack.of(this).node.findAll().some((c) => c instanceof CfnAccount);
+    if ((props.createCloudWatchRole ?? DEFAULT_CONFIG.apiGatewayCloudWatchRole) && !accountSetAlready) {
       this.cloudWatchRole = new iam.Role(this, 'CloudWatchRole', {
         assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
         description: 'API Gateway account-level role to write execution and access logs to CloudWatch Logs',
@@ -196,16 +198,27 @@ export class PushWebSocketApi extends Construct {
         },
       ]);
     }
-    for (const r of [this.disconnectRoute, this.defaultRoute]) {
-      NagSuppressions.addResourceSuppressions(r.node.defaultChild!, [
-        {
-          id: 'AwsSolutions-APIG4',
-          reason:
-            'API Gateway WebSocket APIs authorize only on $connect; this route runs on a connection that ' +
-            '$connect already admitted and cannot take an authorizer.',
-        },
-      ]);
-    }
+    for (const r of [this.disconnectRoute, this.defaultRoute]) suppressRouteAuthorizerFinding(r);
+  }
+
+  /**
+   * Adds a route of your own: frames whose `action` is `routeKey` go to `handler` (a Lambda function of
+   * yours) instead of `$default`. It runs on connections `$connect` admitted, so its event carries the
+   * authorizer's context (`requestContext.authorizer`) as the built-in routes' do.
+   * @param routeKey the `action` value, e.g. `'chat'`; not one of the protocol's actions, not starting with `$`
+   * @param options.returnResponse send the function's `body` back to the client as a frame (default true)
+   */
+  public addRoute(routeKey: string, handler: IFunction, options: { readonly returnResponse?: boolean } = {}): WebSocketRoute {
+    const problem = routeKeyProblem(routeKey);
+    if (problem !== undefined) throw new InvalidConfigError('routeKey', `Invalid route key ${JSON.stringify(routeKey)}: ${problem}.`);
+    const id = `Route${routeKey.replace(/[^A-Za-z0-9]/g, '')}${this.api.node.children.length}`;
+    const route = this.api.addRoute(routeKey, {
+      integration: new WebSocketLambdaIntegration(`${id}Integration`, handler),
+      returnResponse: options.returnResponse ?? true,
+    });
+    this.stage.node.addDependency(route);
+    suppressRouteAuthorizerFinding(route);
+    return route;
   }
 
   /**
@@ -241,4 +254,29 @@ export class PushWebSocketApi extends Construct {
       ],
     });
   }
+}
+
+/** Largest route key API Gateway accepts. */
+const MAX_ROUTE_KEY_LENGTH = 128;
+
+/** Why `routeKey` cannot be an app's own route, or undefined when it can. */
+function routeKeyProblem(routeKey: string): string | undefined {
+  if (routeKey.length === 0 || routeKey.length > MAX_ROUTE_KEY_LENGTH) return `expected 1 to ${MAX_ROUTE_KEY_LENGTH} characters, e.g. 'chat'`;
+  if (routeKey.startsWith('$')) return "keys starting with $ are API Gateway's ($connect, $disconnect and $default are the stack's); name the action your frames carry, e.g. 'chat'";
+  if ((CLIENT_ACTIONS as readonly string[]).includes(routeKey)) {
+    return `"${routeKey}" is an action of the push protocol (${CLIENT_ACTIONS.join(', ')}), which $default handles; choose another name`;
+  }
+  return undefined;
+}
+
+/** Only `$connect` takes an authorizer; every other route runs on a connection it admitted. */
+function suppressRouteAuthorizerFinding(route: WebSocketRoute): void {
+  NagSuppressions.addResourceSuppressions(route.node.defaultChild!, [
+    {
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'API Gateway WebSocket APIs authorize only on $connect; this route runs on a connection that ' +
+        '$connect already admitted and cannot take an authorizer.',
+    },
+  ]);
 }

@@ -47,16 +47,16 @@ describe('cdk-nag AwsSolutions', () => {
     const found = suppressions(nagged().stack);
     expect(found.map((s) => `${s.path} ${s.id}`).sort()).toEqual(
       [
-        'WebSocketPush/EventPush/DeadLetterQueue/Resource AwsSolutions-SQS3',
-        'WebSocketPush/EventPush/PushFunctionRole/DefaultPolicy/Resource AwsSolutions-IAM5',
-        'WebSocketPush/EventPush/PushFunctionRole/Resource AwsSolutions-IAM5',
-        'WebSocketPush/Fanout/DeadLetterQueue/Resource AwsSolutions-SQS3',
-        'WebSocketPush/Fanout/WorkerFunctionRole/DefaultPolicy/Resource AwsSolutions-IAM5',
-        'WebSocketPush/Fanout/WorkerFunctionRole/Resource AwsSolutions-IAM5',
-        'WebSocketPush/WebSocket/Api/$connect-Route/Resource AwsSolutions-APIG4',
-        'WebSocketPush/WebSocket/Api/$default-Route/Resource AwsSolutions-APIG4',
-        'WebSocketPush/WebSocket/Api/$disconnect-Route/Resource AwsSolutions-APIG4',
-        'WebSocketPush/WebSocket/CloudWatchRole/Resource AwsSolutions-IAM4',
+        'WebSocketPush/Default/EventPush/DeadLetterQueue/Resource AwsSolutions-SQS3',
+        'WebSocketPush/Default/EventPush/PushFunctionRole/DefaultPolicy/Resource AwsSolutions-IAM5',
+        'WebSocketPush/Default/EventPush/PushFunctionRole/Resource AwsSolutions-IAM5',
+        'WebSocketPush/Default/Fanout/DeadLetterQueue/Resource AwsSolutions-SQS3',
+        'WebSocketPush/Default/Fanout/WorkerFunctionRole/DefaultPolicy/Resource AwsSolutions-IAM5',
+        'WebSocketPush/Default/Fanout/WorkerFunctionRole/Resource AwsSolutions-IAM5',
+        'WebSocketPush/Default/WebSocket/Api/$connect-Route/Resource AwsSolutions-APIG4',
+        'WebSocketPush/Default/WebSocket/Api/$default-Route/Resource AwsSolutions-APIG4',
+        'WebSocketPush/Default/WebSocket/Api/$disconnect-Route/Resource AwsSolutions-APIG4',
+        'WebSocketPush/Default/WebSocket/CloudWatchRole/Resource AwsSolutions-IAM4',
       ].sort(),
     );
     for (const s of found) expect(s.reason.length).toBeGreaterThan(60);

@@ -1,0 +1,310 @@
+import { Annotations, Duration, Names } from 'aws-cdk-lib';
+import type { WebSocketApi, WebSocketRoute, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { IHostedZone } from 'aws-cdk-lib/aws-route53';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV } from '../shared/env';
+import { checkPropNames, CONFIG_KEY_NAMES, InvalidConfigError, parseConfig, type PushStackConfig } from './config';
+import { ConnectionsTable } from './constructs/connections-table';
+import { CustomDomain } from './constructs/custom-domain';
+import { EventPush } from './constructs/event-push';
+import { Fanout } from './constructs/fanout';
+import { Monitoring } from './constructs/monitoring';
+import { NodeFunction } from './constructs/node-function';
+import { PushWebSocketApi } from './constructs/websocket-api';
+
+/** Properties of {@link WebSocketPush} beyond the configuration keys. */
+export interface WebSocketPushResourceProps {
+  /**
+   * An existing event bus (same account and region) to put the push rule on, instead of creating one.
+   * Not together with `eventBusName` or `existingEventBusArn`.
+   * @default - a new bus
+   */
+  readonly existingEventBus?: events.IEventBus;
+  /**
+   * An existing connections table instead of a new one. It must have the schema of `shared/table-schema.ts`
+   * (string keys `pk` and `sk`, TTL on `ttl`, keys-only indexes `byAudience` and `byShard`).
+   * @default - a new table
+   */
+  readonly existingConnectionsTable?: dynamodb.ITable;
+  /**
+   * A custom domain for clients (`wss://push.example.com`, no stage in the path); needs `certificate`.
+   * `webSocketUrl` follows it; the functions keep posting to the stage's own `callbackUrl`.
+   * @default - clients connect to the stage's execute-api URL
+   */
+  readonly domainName?: string;
+  /**
+   * ACM certificate of `domainName`, in the stack's region.
+   * @default - none; required with `domainName`
+   */
+  readonly certificate?: ICertificate;
+  /**
+   * Route 53 hosted zone in which to create `domainName`'s alias record.
+   * @default - no record is created
+   */
+  readonly hostedZone?: IHostedZone;
+}
+
+/**
+ * Properties of {@link WebSocketPush}: every configuration key (the same as CDK context of the standalone
+ * app, validated with the same messages), and the resources you may bring.
+ */
+export type WebSocketPushProps = Partial<PushStackConfig> & WebSocketPushResourceProps;
+
+const RESOURCE_PROP_NAMES: readonly (keyof WebSocketPushResourceProps)[] = [
+  'existingEventBus',
+  'existingConnectionsTable',
+  'domainName',
+  'certificate',
+  'hostedZone',
+];
+
+/**
+ * A serverless WebSocket push backend, to add to your own stack: an API Gateway WebSocket API whose
+ * `$connect`, `$disconnect` and `$default` functions keep a registry of connections and their channel
+ * subscriptions in DynamoDB, and an EventBridge bus whose `WebSocketPush` events a push function (with
+ * fan-out workers for large audiences) posts to the connections of their audience.
+ *
+ * @example
+ * const push = new WebSocketPush(this, 'Push', { authIssuer: 'https://id.example.com', authAudience: 'app' });
+ * push.grantPublish(myFunction);                 // myFunction may PutEvents on push.eventBus
+ * push.addRoute('chat', chatFunction);           // frames {"action":"chat",…} reach chatFunction
+ */
+export class WebSocketPush extends Construct {
+  /** The validated configuration. */
+  public readonly config: PushStackConfig;
+  /** The bus to publish `WebSocketPush` events on. */
+  public readonly eventBus: events.IEventBus;
+  /** The registry of connections and subscriptions. */
+  public readonly connectionsTable: dynamodb.ITable;
+  /** The WebSocket API. */
+  public readonly webSocketApi: WebSocketApi;
+  /** Its stage. */
+  public readonly webSocketStage: WebSocketStage;
+  /** Where clients connect: `wss://…/<stage>`, or `wss://<domainName>` with a custom domain. */
+  public readonly webSocketUrl: string;
+  /** The management API endpoint of the stage, `https://…/<stage>`. */
+  public readonly callbackUrl: string;
+  /** Events that could not be pushed (invalid, undeliverable, failing), with their reason. */
+  public readonly deadLetterQueue: sqs.IQueue;
+  /** The `$connect` function. */
+  public readonly connectFunction: NodeFunction;
+  /** The `$connect` REQUEST authorizer, present when `authIssuer` is configured. */
+  public readonly authorizerFunction?: NodeFunction;
+  /** The `$disconnect` function. */
+  public readonly disconnectFunction: NodeFunction;
+  /** The `$default` function. */
+  public readonly defaultFunction: NodeFunction;
+  /** The push function (target of the bus's rule). */
+  public readonly pushFunction: NodeFunction;
+  /** The fan-out workers' function. */
+  public readonly fanoutWorkerFunction: NodeFunction;
+  /** The custom domain, when `domainName` is given. */
+  public readonly customDomain?: CustomDomain;
+  /** The parts, for finer access: the table construct with its grants. */
+  public readonly connections: ConnectionsTable;
+  /** The WebSocket API construct with its routes and grants. */
+  public readonly webSocket: PushWebSocketApi;
+  /** The bus, rule, push function and dead-letter queue. */
+  public readonly eventPush: EventPush;
+  /** The fan-out queue, its workers and its dead-letter queue. */
+  public readonly fanout: Fanout;
+  /** Alarms on the dead-letter queues and the push path's errors. */
+  public readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: WebSocketPushProps = {}) {
+    super(scope, id);
+    checkPropNames(props, [...CONFIG_KEY_NAMES, ...RESOURCE_PROP_NAMES]);
+    const config = parseConfig(props as Readonly<Record<string, unknown>>, 'props');
+    this.config = config;
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
+
+    this.connections = new ConnectionsTable(this, 'Connections', { existingTable: props.existingConnectionsTable });
+    this.connectionsTable = this.connections.table;
+    const tableName = this.connections.tableName;
+    const fn = (fnId: string, handlerFile: string, description: string, environment: Record<string, string>) =>
+      new NodeFunction(this, fnId, {
+        handlerFile,
+        description,
+        timeout: Duration.seconds(10),
+        logRetention,
+        environment: { [ENV.CONNECTIONS_TABLE]: tableName, ...environment },
+      });
+
+    this.connectFunction = fn('ConnectFunction', 'connect', 'WebSocket $connect: registers the connection', {
+      [ENV.CONNECTION_TTL_SECONDS]: String(config.connectionTtlSeconds),
+      [ENV.BROADCAST_SHARDS]: String(config.broadcastShards),
+      ...(config.allowedOrigins.length > 0 ? { [ENV.ALLOWED_ORIGINS]: config.allowedOrigins.join(',') } : {}),
+    });
+    this.authorizerFunction = authorizerFunction(this, config, fn);
+    this.disconnectFunction = fn('DisconnectFunction', 'disconnect', 'WebSocket $disconnect: removes the connection', {});
+    this.defaultFunction = fn('DefaultFunction', 'default', 'WebSocket $default: subscribe, unsubscribe, ping', {
+      [ENV.CONNECTION_TTL_SECONDS]: String(config.connectionTtlSeconds),
+      [ENV.MAX_SUBSCRIPTIONS]: String(config.maxSubscriptions),
+      [ENV.MAX_MESSAGES_PER_MINUTE]: String(config.maxMessagesPerMinute),
+      [ENV.REPLAY_WINDOW_SECONDS]: String(config.replayWindowSeconds),
+    });
+
+    this.webSocket = new PushWebSocketApi(this, 'WebSocket', {
+      connectHandler: this.connectFunction,
+      authorizerHandler: this.authorizerFunction,
+      disconnectHandler: this.disconnectFunction,
+      defaultHandler: this.defaultFunction,
+      stageName: config.stageName,
+      throttlingRateLimit: config.throttlingRateLimit,
+      throttlingBurstLimit: config.throttlingBurstLimit,
+      logRetention,
+      createCloudWatchRole: config.apiGatewayCloudWatchRole,
+    });
+    this.webSocketApi = this.webSocket.api;
+    this.webSocketStage = this.webSocket.stage;
+    this.callbackUrl = this.webSocket.callbackUrl;
+    this.customDomain = customDomain(this, props);
+    this.webSocketUrl = this.customDomain?.webSocketUrl ?? this.webSocket.webSocketUrl;
+
+    // What every function that posts to connections needs: the push function and the fan-out workers.
+    const deliveryEnvironment = {
+      [ENV.CONNECTIONS_TABLE]: tableName,
+      [ENV.BROADCAST_SHARDS]: String(config.broadcastShards),
+      [ENV.DELIVERY_CONCURRENCY]: String(config.deliveryConcurrency),
+      [ENV.CALLBACK_URL]: this.webSocket.callbackUrl,
+    };
+    this.eventPush = new EventPush(this, 'EventPush', {
+      ...busProps(this, props, config),
+      logRetention,
+      timeout: Duration.seconds(60),
+      environment: { ...deliveryEnvironment, [ENV.REPLAY_WINDOW_SECONDS]: String(config.replayWindowSeconds) },
+    });
+    this.eventBus = this.eventPush.eventBus;
+    this.deadLetterQueue = this.eventPush.deadLetterQueue;
+    const push = this.eventPush.pushFunction;
+    this.pushFunction = push;
+    this.connections.grantSequenceChannels(push);
+
+    this.fanout = new Fanout(this, 'Fanout', {
+      logRetention,
+      maxConcurrency: config.fanoutWorkerConcurrency,
+      environment: deliveryEnvironment,
+    });
+    push.addEnvironment(ENV.FANOUT_QUEUE_URL, this.fanout.queue.queueUrl);
+    push.addEnvironment(ENV.FANOUT_THRESHOLD, String(config.fanoutThreshold));
+    push.addEnvironment(ENV.FANOUT_BATCH_SIZE, String(config.fanoutBatchSize));
+    this.fanout.grantEnqueue(push);
+    const worker = this.fanout.workerFunction;
+    this.fanoutWorkerFunction = worker;
+    this.connections.grantRemoveConnection(worker);
+    this.webSocket.grantManageConnections(worker);
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      deadLetterQueues: { Push: this.eventPush.deadLetterQueue, Fanout: this.fanout.deadLetterQueue },
+      functions: { Push: push, FanoutWorker: worker },
+    });
+
+    this.connections.grantRegisterConnection(this.connectFunction);
+    this.connections.grantRemoveConnection(this.disconnectFunction);
+    this.connections.grantManageSubscriptions(this.defaultFunction);
+    this.connections.grantCountFrames(this.defaultFunction);
+    this.connections.grantResolveAudience(push);
+    this.connections.grantRemoveConnection(push);
+    this.webSocket.grantManageConnections(push);
+  }
+
+  /** Lets the grantee publish pushes: `events:PutEvents` on this construct's bus, nothing else. */
+  public grantPublish(grantee: iam.IGrantable): iam.Grant {
+    return this.eventBus.grantPutEventsTo(grantee);
+  }
+
+  /**
+   * Lets the grantee post to this stage's connections through the management API
+   * (`execute-api:ManageConnections` on `…/<stage>/POST/@connections/*`).
+   */
+  public grantManageConnections(grantee: iam.IGrantable): iam.Grant {
+    return this.webSocket.grantManageConnections(grantee);
+  }
+
+  /**
+   * Adds a route of your own on the same API: frames `{"action":"<routeKey>",…}` go to `handler` instead
+   * of `$default`, with the authorizer's context in `requestContext.authorizer` like the built-in routes.
+   * The function's response `body` is sent back to the client unless `returnResponse` is false.
+   */
+  public addRoute(routeKey: string, handler: IFunction, options: { readonly returnResponse?: boolean } = {}): WebSocketRoute {
+    return this.webSocket.addRoute(routeKey, handler, options);
+  }
+}
+
+/**
+ * Which bus: one given (object or ARN; `EventPush` refuses two at once), one named in the props, or a new one
+ * whose name is derived from the construct's path, so that two instances in one account and region never collide.
+ */
+function busProps(
+  scope: Construct,
+  props: WebSocketPushProps,
+  config: PushStackConfig,
+): { existingEventBus?: events.IEventBus; existingEventBusArn?: string; eventBusName?: string } {
+  const existing = props.existingEventBus !== undefined || config.existingEventBusArn !== undefined;
+  return {
+    existingEventBus: props.existingEventBus,
+    existingEventBusArn: config.existingEventBusArn,
+    eventBusName: props.eventBusName ?? (existing ? undefined : Names.uniqueResourceName(scope, { maxLength: 256, separator: '-' })),
+  };
+}
+
+function customDomain(scope: WebSocketPush, props: WebSocketPushProps): CustomDomain | undefined {
+  if (props.domainName === undefined) {
+    for (const key of ['certificate', 'hostedZone'] as const) {
+      if (props[key] !== undefined) {
+        throw new InvalidConfigError(key, `Invalid props "${key}": it has no effect without "domainName"; set domainName too, or remove ${key}.`);
+      }
+    }
+    return undefined;
+  }
+  if (props.certificate === undefined) {
+    throw new InvalidConfigError(
+      'certificate',
+      `Invalid props "certificate": missing. "domainName" ${JSON.stringify(props.domainName)} needs an ACM certificate for it in the stack's region, e.g. { certificate: Certificate.fromCertificateArn(this, 'Cert', arn) }.`,
+    );
+  }
+  return new CustomDomain(scope, 'Domain', {
+    domainName: props.domainName,
+    certificate: props.certificate,
+    hostedZone: props.hostedZone,
+    api: scope.webSocket.api,
+    stage: scope.webSocket.stage,
+  });
+}
+
+/**
+ * The `$connect` authorizer when an issuer is configured; otherwise none, and a synth note saying that the
+ * API is public (every connection anonymous, only public channels).
+ */
+function authorizerFunction(
+  scope: Construct,
+  config: PushStackConfig,
+  fn: (id: string, handlerFile: string, description: string, environment: Record<string, string>) => NodeFunction,
+): NodeFunction | undefined {
+  if (config.authIssuer === undefined || config.authAudience === undefined) {
+    Annotations.of(scope).addInfo(
+      'websocket-push: no token issuer configured (context authIssuer): no $connect authorizer, every connection is ' +
+        'anonymous and only public channels exist (private- channels refuse every subscription, userId pushes reach ' +
+        'no one). Set -c authIssuer=… -c authAudience=… to require tokens.',
+    );
+    return undefined;
+  }
+  Annotations.of(scope).addInfo(
+    `websocket-push: $connect authorizer on: tokens from ${config.authIssuer} (audience ${config.authAudience}), ` +
+      `algorithms ${config.authAlgorithms.join(', ')}; anonymous connections ${config.allowAnonymous ? 'allowed on public channels' : 'refused'}.`,
+  );
+  return fn('AuthorizerFunction', 'authorizer', 'WebSocket $connect authorizer: verifies the JWT, passes user and channels', {
+    [ENV.AUTH_ISSUER]: config.authIssuer,
+    [ENV.AUTH_AUDIENCE]: config.authAudience,
+    ...(config.authJwks !== undefined ? { [ENV.AUTH_JWKS]: config.authJwks } : { [ENV.AUTH_JWKS_URL]: config.authJwksUrl! }),
+    [ENV.AUTH_ALGORITHMS]: config.authAlgorithms.join(','),
+    [ENV.AUTH_CHANNELS_CLAIM]: config.authChannelsClaim,
+    [ENV.ALLOW_ANONYMOUS]: String(config.allowAnonymous),
+  });
+}
