@@ -1,4 +1,5 @@
 export { LocalSqs, type LocalSqsOptions, type QueueDefinition } from './local-sqs';
+export { queueArn, queueNameOf, queueUrl } from './addresses';
 export {
   SqsEventSourceMapping,
   partialFailures,
