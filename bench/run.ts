@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PUSH_DETAIL_TYPE } from '../shared/events';
+import { LOCAL_REGION } from '../local/aws-wire';
 import { startLocalCloud, type LocalCloud } from '../local/local-cloud';
 import { synth } from '../local/synth';
 import { measureColdStart, type ColdStartFigure } from './cold-start';
@@ -199,7 +200,7 @@ async function main(): Promise<void> {
     const connected = await subs.ask<{ count: number; failed: number }>({ cmd: 'connect', url: c.webSocketUrl, count: o.subscribers }, 'connected');
     say(`connected ${connected.count} subscribers in ${((Date.now() - t) / 1000).toFixed(1)} s (${connected.failed} failed)`);
     const expected = connected.count;
-    const events = new EventBridgeClient({ endpoint: c.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const events = new EventBridgeClient({ endpoint: c.awsEndpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 
     // Warm-up (not measured): first invocations start the execution environments.
     const warm = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: c.outputs.EventBusName, Source: 'bench', DetailType: PUSH_DETAIL_TYPE, Detail: JSON.stringify({ broadcast: true, data: 'warm-up' }) }] }));
