@@ -180,6 +180,8 @@ async function main(): Promise<void> {
   let subs: Child | undefined;
   let naive: Child | undefined;
   let raw: RawLimitServer | undefined;
+  // Errors are recorded while the cloud is measured, not while it stops (its last $disconnects end with it).
+  let recording = true;
   try {
     say(`bench: ${o.subscribers} subscribers, ${o.events} events of ${o.payloadBytes} B, ${o.latencyMs} ms per management call, fault rate ${o.faultRate}`);
     await synth({ outDir: dir, context: o.context });
@@ -191,7 +193,7 @@ async function main(): Promise<void> {
       faults: { postLatencyMs: o.latencyMs, throttleRate: o.faultRate / 2, errorRate: o.faultRate / 2 },
       // Quiet: per-post lines would cost more than the posts. Errors and the functions' warnings stay.
       log: (line) => {
-        if (/"level":"ERROR"|Sandbox\.|Runtime\.|failed:|failed \(|timed out/.test(line)) log.push(line);
+        if (recording && /"level":"ERROR"|Sandbox\.|Runtime\.|failed:|failed \(|timed out/.test(line)) log.push(line);
       },
     });
     const c = cloud;
@@ -242,6 +244,7 @@ async function main(): Promise<void> {
     // takes no CPU and its sockets are closed: the descriptors needed stay those of one set of subscribers).
     naive.proc.kill();
     naive = undefined;
+    recording = false;
     await c.stop();
     await subs.ask({ cmd: 'disconnect' }, 'disconnected');
     raw = await startRawLimitServer();
