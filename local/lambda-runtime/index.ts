@@ -3,3 +3,4 @@ export { AsyncInvoker, type AsyncInvokerDeps } from './async-invoker';
 export { LambdaRuntimeError, type LambdaRuntimeErrorCode } from './errors';
 export type { AsyncFunctionConfig, FunctionDefinition, InvokeResult, InvokeContextData } from './types';
 export { functionEnvironment, defaultNodePath, type EnvironmentOptions } from './environment';
+export { startLambda, type LambdaDeps, type RunningLambda } from './start';

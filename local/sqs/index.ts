@@ -10,3 +10,4 @@ export {
 } from './event-source-mapping';
 export { md5OfMessageBody, md5OfMessageAttributes, type SqsMessageAttributeValue } from './md5';
 export { sqsError, type SqsErrorShape } from './errors';
+export { startSqs, type RunningSqs, type SqsDeps } from './start';
