@@ -1,5 +1,5 @@
 import { PushError } from '../shared/errors';
-import { DEFAULT_PORTS } from './default-ports';
+import { DEFAULT_PORTS } from './http/default-ports';
 
 /** A command-line flag of `npm start` is wrong; the message names it and says what it accepts. */
 export class FlagError extends PushError {

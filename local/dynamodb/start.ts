@@ -1,6 +1,13 @@
-import type { LocalService } from '../service';
-import type { StackModel } from '../template/model';
+import type { LocalService } from '../service/local-service';
 import { LocalDynamoDb, type LocalCreateTableInput } from './local-dynamodb';
+
+/** A table to create (the template reader's `TableModel` is one). */
+export interface TableDefinition {
+  /** The `CreateTable` input: name, keys, indexes, billing. */
+  readonly createInput: Record<string, unknown>;
+  /** The TTL attribute, if TTL is enabled. */
+  readonly ttlAttribute?: string;
+}
 
 /** What DynamoDB needs besides the model. */
 export interface DynamoDbDeps {
@@ -17,7 +24,7 @@ export interface RunningDynamoDb extends LocalService {
 }
 
 /** Starts DynamoDB (dynalite) with the stack's tables; a persisted table is kept as it is. */
-export async function startDynamoDb(model: Pick<StackModel, 'tables'>, deps: DynamoDbDeps): Promise<RunningDynamoDb> {
+export async function startDynamoDb(model: { readonly tables: readonly TableDefinition[] }, deps: DynamoDbDeps): Promise<RunningDynamoDb> {
   const api = new LocalDynamoDb({ path: deps.persist, ttlSweepIntervalMs: deps.ttlSweepIntervalMs, log: deps.log });
   await api.start();
   try {

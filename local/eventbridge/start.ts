@@ -1,10 +1,9 @@
 import type { RunningLambda } from '../lambda-runtime/start';
-import type { LocalService } from '../service';
+import type { LocalService } from '../service/local-service';
 import type { RunningSqs } from '../sqs/start';
-import type { StackModel } from '../template/model';
 import { deadLetterMessageAttributes } from './delivery';
 import { TargetDeliveryError } from './errors';
-import { LocalEventBridge } from './event-bridge';
+import { LocalEventBridge, type RuleDefinition } from './event-bridge';
 
 /** What EventBridge needs besides the model. */
 export interface EventBridgeDeps {
@@ -25,7 +24,7 @@ export interface RunningEventBridge extends LocalService {
 }
 
 /** Starts EventBridge with the stack's buses and rules. */
-export async function startEventBridge(model: Pick<StackModel, 'buses' | 'rules'>, deps: EventBridgeDeps): Promise<RunningEventBridge> {
+export async function startEventBridge(model: { readonly buses: readonly string[]; readonly rules: readonly RuleDefinition[] }, deps: EventBridgeDeps): Promise<RunningEventBridge> {
   const api = new LocalEventBridge({
     deliver: async (arn, payload) => {
       const fn = deps.lambda.functionByArn(arn);

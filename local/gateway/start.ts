@@ -1,10 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BoundPort } from '../http/bound-port';
 import type { RunningLambda } from '../lambda-runtime/start';
-import type { LocalService } from '../service';
-import type { WebSocketApiModel } from '../template/model';
+import type { LocalService } from '../service/local-service';
 import { startGateway } from './gateway';
 import type { GatewayFaults, GatewayLimits } from './types';
+
+/** A WebSocket API stage whose integrations are functions (the template reader's `WebSocketApiModel` is one). */
+export interface WebSocketApiDefinition {
+  readonly apiId: string;
+  readonly stage: string;
+  readonly routeSelectionExpression: string;
+  readonly routes: readonly {
+    readonly routeKey: string;
+    readonly functionName: string;
+    readonly returnResponse: boolean;
+    /** A REQUEST authorizer (on `$connect`). */
+    readonly authorizer?: { readonly functionName: string; readonly identitySources: readonly string[] };
+  }[];
+}
 
 /** What the WebSocket API needs besides its model. */
 export interface WebSocketApiDeps {
@@ -27,7 +40,7 @@ export interface RunningWebSocketApi extends LocalService<{ readonly webSocket: 
 }
 
 /** Starts the WebSocket API of the model: its stage, routes and authorizer, integrated with the stack's functions. */
-export async function startWebSocketApi(api: WebSocketApiModel, deps: WebSocketApiDeps): Promise<RunningWebSocketApi> {
+export async function startWebSocketApi(api: WebSocketApiDefinition, deps: WebSocketApiDeps): Promise<RunningWebSocketApi> {
   // A function error as API Gateway sees it: its type and its message (an authorizer's "Unauthorized" is a 401).
   const integration = (name: string) => async (event: unknown) => {
     const r = await deps.lambda.invoke(name, event);
@@ -42,7 +55,7 @@ export async function startWebSocketApi(api: WebSocketApiModel, deps: WebSocketA
     routeSelectionExpression: api.routeSelectionExpression,
     routes: Object.fromEntries(api.routes.map((r) => [r.routeKey, { invoke: integration(r.functionName), returnResponse: r.returnResponse, name: r.functionName }])),
     authorizer: connectRoute?.authorizer && {
-      identitySources: connectRoute.authorizer.identitySources,
+      identitySources: [...connectRoute.authorizer.identitySources],
       invoke: integration(connectRoute.authorizer.functionName),
       name: connectRoute.authorizer.functionName,
     },

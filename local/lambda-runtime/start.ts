@@ -1,10 +1,14 @@
-import type { SqsEventSourceMapping } from '../sqs/event-source-mapping';
+import type { SqsConsumerOptions, SqsEventSourceMapping } from '../sqs/event-source-mapping';
 import type { RunningSqs } from '../sqs/start';
-import type { LocalService } from '../service';
-import type { FunctionModel, StackModel } from '../template/model';
+import type { LocalService } from '../service/local-service';
 import { AsyncInvoker } from './async-invoker';
 import { LambdaRuntime } from './lambda-runtime';
-import type { InvokeResult } from './types';
+import type { AsyncFunctionConfig, InvokeResult, LocalFunction } from './types';
+
+/** An event source mapping (`AWS::Lambda::EventSourceMapping`) on one of the stack's queues. */
+export interface EventSourceMappingDefinition extends Omit<SqsConsumerOptions, 'invoke'> {
+  readonly functionName: string;
+}
 
 /** What Lambda needs besides the model. */
 export interface LambdaDeps {
@@ -24,9 +28,9 @@ export interface RunningLambda extends LocalService {
   /** Synchronous invocation (`RequestResponse`), by function name. */
   invoke(name: string, event: unknown): Promise<InvokeResult>;
   /** The function an ARN names (qualified with `:$LATEST` or not), if it is one of the stack's. */
-  functionByArn(arn: string): FunctionModel | undefined;
+  functionByArn(arn: string): LocalFunction | undefined;
   /** Asynchronous invocation (`Event`): accepted at once, retried, then sent to the on-failure destination. */
-  invokeAsync(fn: FunctionModel, event: unknown): void;
+  invokeAsync(fn: AsyncFunctionConfig, event: unknown): void;
   /** Waits until every accepted asynchronous event has finished. */
   drain(): Promise<void>;
 }
@@ -35,7 +39,7 @@ export interface RunningLambda extends LocalService {
  * Starts Lambda: the stack's functions (warm worker threads with their resolved environment), asynchronous
  * invocation, and the event source mappings (`AWS::Lambda::EventSourceMapping`: Lambda's pollers on SQS).
  */
-export async function startLambda(model: Pick<StackModel, 'functions' | 'eventSourceMappings'>, deps: LambdaDeps): Promise<RunningLambda> {
+export async function startLambda(model: { readonly functions: readonly LocalFunction[]; readonly eventSourceMappings: readonly EventSourceMappingDefinition[] }, deps: LambdaDeps): Promise<RunningLambda> {
   const runtime = new LambdaRuntime({ awsEndpointUrl: deps.awsEndpointUrl, log: deps.log, reportLines: deps.reportLines });
   for (const fn of model.functions) {
     runtime.register({

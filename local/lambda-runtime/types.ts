@@ -29,6 +29,9 @@ export interface AsyncFunctionConfig {
   readonly onFailureArn?: string;
 }
 
+/** A function as the local Lambda service runs it: how to run it and how to invoke it asynchronously. */
+export type LocalFunction = FunctionDefinition & AsyncFunctionConfig;
+
 /** Outcome of one invocation. A function error is a value, never a rejection. */
 export type InvokeResult =
   | { ok: true; result: unknown; durationMs: number }

@@ -1,6 +1,6 @@
 import { AwsServiceError, LOCAL_ACCOUNT, type AwsJsonService } from '../aws-wire';
 import { queueArn, queueNameOf, queueUrl } from './addresses';
-import { DEFAULT_PORTS } from '../default-ports';
+import { DEFAULT_PORTS } from '../http/default-ports';
 import { sqsError, sqsQueryCode, type SqsErrorShape } from './errors';
 import { md5OfMessageAttributes, type SqsMessageAttributeValue } from './md5';
 import { SqsQueue, type Delivery, type RedrivePolicy, type StoredMessage } from './queue';

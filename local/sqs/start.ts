@@ -1,7 +1,6 @@
-import type { LocalService } from '../service';
-import type { StackModel } from '../template/model';
+import type { LocalService } from '../service/local-service';
 import { queueNameOf } from './addresses';
-import { LocalSqs } from './local-sqs';
+import { LocalSqs, type QueueDefinition } from './local-sqs';
 import type { SqsMessageAttributeValue } from './md5';
 
 /** What SQS needs besides the model. */
@@ -19,7 +18,7 @@ export interface RunningSqs extends LocalService {
 }
 
 /** Starts SQS with the stack's queues. */
-export async function startSqs(model: Pick<StackModel, 'queues'>, deps: SqsDeps): Promise<RunningSqs> {
+export async function startSqs(model: { readonly queues: readonly QueueDefinition[] }, deps: SqsDeps): Promise<RunningSqs> {
   const api = new LocalSqs({ endpointUrl: deps.endpointUrl, log: deps.log });
   await api.start();
   for (const q of model.queues) {

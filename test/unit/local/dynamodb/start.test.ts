@@ -6,8 +6,6 @@ describe('startDynamoDb', () => {
   it('creates the tables of a model, with their TTL attribute', async () => {
     const db = await startDynamoDb({
       tables: [{
-        logicalId: 'Table',
-        name: 'connections',
         createInput: { TableName: 'connections', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' },
         ttlAttribute: 'ttl',
       }],

@@ -7,12 +7,12 @@ describe('startEventBridge', () => {
   it('starts the buses and rules of a model, and dead-letters an event whose target is not a function of the stack', async () => {
     const lines: string[] = [];
     const log = (line: string) => lines.push(line);
-    const sqs = await startSqs({ queues: [{ logicalId: 'Dlq', name: 'dlq', arn: queueArn('dlq'), visibilityTimeoutSeconds: 30 }] }, { endpointUrl: 'http://127.0.0.1:1', log });
+    const sqs = await startSqs({ queues: [{ name: 'dlq' }] }, { endpointUrl: 'http://127.0.0.1:1', log });
     const lambda = await startLambda({ functions: [], eventSourceMappings: [] }, { awsEndpointUrl: 'http://127.0.0.1:1', sqs, reportLines: false, log });
     const missing = localArn('lambda', 'function:Missing');
     const eventBridge = await startEventBridge({
       buses: ['bus'],
-      rules: [{ logicalId: 'Rule', name: 'rule', busName: 'bus', eventPattern: { source: ['test'] }, enabled: true, targets: [{ id: 'T', arn: missing, deadLetterArn: queueArn('dlq') }] }],
+      rules: [{ name: 'rule', busName: 'bus', eventPattern: { source: ['test'] }, enabled: true, targets: [{ id: 'T', arn: missing, deadLetterArn: queueArn('dlq') }] }],
     }, { lambda, sqs, log });
     try {
       expect(eventBridge.urls).toEqual({});
