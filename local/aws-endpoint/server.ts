@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsServiceError, replyContentType, sendError, sendJson, type AwsJsonService, type AwsRawService } from '../aws-wire';
 import { portOf, type BoundPort } from '../http/bound-port';
 import { readBody } from '../http/read-body';
+import type { LocalService } from '../service/local-service';
 
 /** Options of `startAwsEndpoint`. */
 export interface AwsEndpointOptions {
@@ -19,14 +20,11 @@ export interface AwsEndpointOptions {
   readonly maxBodyBytes?: number;
 }
 
-/** A running AWS endpoint. */
-export interface AwsEndpoint {
+/** A running AWS endpoint. `stop()` stops accepting connections and closes the open ones, not the services. */
+export interface AwsEndpoint extends LocalService<{ readonly aws: string }> {
   /** Base URL, e.g. `http://127.0.0.1:3002`: give it to clients as `AWS_ENDPOINT_URL`. */
   readonly url: string;
   readonly port: number;
-  readonly urls: { readonly aws: string };
-  /** Stops accepting connections and closes the open ones. Does not stop the services. */
-  stop(): Promise<void>;
 }
 
 interface Router {
