@@ -4,7 +4,7 @@
  * unset with --endpoint aws) publishes to the real AWS account of your credentials.
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DEFAULT_PORTS } from '../local/default-ports';
+import { DEFAULT_PORTS } from '../local/http/default-ports';
 import { DEFAULT_EVENT_BUS_NAME, PUSH_DETAIL_TYPE } from '../shared/events';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
