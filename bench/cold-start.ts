@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { LOCAL_REGION } from '../local/aws-wire';
 import type { StackModel } from '../local/template/model';
 import { PROJECT_ROOT } from '../local/synth';
 
@@ -30,7 +31,7 @@ function initMs(file: string, runs: number, nodePath?: string): number {
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     const out = execFileSync(process.execPath, ['-e', script], {
-      env: { ...process.env, ...(nodePath ? { NODE_PATH: nodePath } : {}), AWS_REGION: 'us-east-1' },
+      env: { ...process.env, ...(nodePath ? { NODE_PATH: nodePath } : {}), AWS_REGION: LOCAL_REGION },
       encoding: 'utf8',
     });
     samples.push(Number(out));

@@ -8,6 +8,7 @@
  */
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { LOCAL_REGION } from '../local/aws-wire';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 let dynamo: DynamoDBClient | undefined;
@@ -15,8 +16,8 @@ let api: ApiGatewayManagementApiClient | undefined;
 
 process.on('message', async (m: { cmd: string; eventId: string; data: unknown; callbackUrl: string; awsEndpoint: string; table: string }) => {
   if (m.cmd !== 'push') return;
-  dynamo ??= new DynamoDBClient({ endpoint: m.awsEndpoint, region: 'us-east-1', credentials });
-  api ??= new ApiGatewayManagementApiClient({ endpoint: m.callbackUrl, region: 'us-east-1', credentials });
+  dynamo ??= new DynamoDBClient({ endpoint: m.awsEndpoint, region: LOCAL_REGION, credentials });
+  api ??= new ApiGatewayManagementApiClient({ endpoint: m.callbackUrl, region: LOCAL_REGION, credentials });
   const scan = await dynamo.send(new ScanCommand({ TableName: m.table }));
   const ids = (scan.Items ?? []).filter((i) => i.sk?.S === 'meta').map((i) => i.connectionId!.S!);
   const data = Buffer.from(JSON.stringify({ type: 'message', id: m.eventId, data: m.data }));

@@ -3,10 +3,11 @@
  *                   [--cold-start-runs N] [-c key=value]…`
  *
  * Starts the local cloud (the synthesized stack) on free ports, connects N subscribers from a separate
- * process, and measures, in the same run and against the same sockets:
+ * process, and measures, in the same run (ours and naive against the same sockets):
  * - ours: events published through EventBridge (AWS SDK) → push function → (fan-out queue → workers) → posts;
  * - naive: one Scan + unbounded Promise.all of PostToConnection on the SDK's default client (bench/naive.ts);
- * - limit: the gateway writing the same frame straight to the sockets (bench-only hook, no management API);
+ * - limit: the same frame written straight to as many sockets by a bare ws server in this process (bench/raw-limit.ts:
+ *   no gateway, no management API), the subscribers reconnected to it once the local cloud is stopped;
  * - cold start: each handler's bundle size and module-initialisation time, bundled SDK vs the runtime's.
  * Prints a table and writes bench/results/latest.json.
  */
@@ -17,9 +18,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PUSH_DETAIL_TYPE } from '../shared/events';
+import { LOCAL_REGION } from '../local/aws-wire';
 import { startLocalCloud, type LocalCloud } from '../local/local-cloud';
 import { synth } from '../local/synth';
 import { measureColdStart, type ColdStartFigure } from './cold-start';
+import { startRawLimitServer, type RawLimitServer } from './raw-limit';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -176,6 +179,9 @@ async function main(): Promise<void> {
   let cloud: LocalCloud | undefined;
   let subs: Child | undefined;
   let naive: Child | undefined;
+  let raw: RawLimitServer | undefined;
+  // Errors are recorded while the cloud is measured, not while it stops (its last $disconnects end with it).
+  let recording = true;
   try {
     say(`bench: ${o.subscribers} subscribers, ${o.events} events of ${o.payloadBytes} B, ${o.latencyMs} ms per management call, fault rate ${o.faultRate}`);
     await synth({ outDir: dir, context: o.context });
@@ -187,7 +193,7 @@ async function main(): Promise<void> {
       faults: { postLatencyMs: o.latencyMs, throttleRate: o.faultRate / 2, errorRate: o.faultRate / 2 },
       // Quiet: per-post lines would cost more than the posts. Errors and the functions' warnings stay.
       log: (line) => {
-        if (/"level":"ERROR"|Sandbox\.|Runtime\.|failed:|failed \(|timed out/.test(line)) log.push(line);
+        if (recording && /"level":"ERROR"|Sandbox\.|Runtime\.|failed:|failed \(|timed out/.test(line)) log.push(line);
       },
     });
     const c = cloud;
@@ -196,7 +202,7 @@ async function main(): Promise<void> {
     const connected = await subs.ask<{ count: number; failed: number }>({ cmd: 'connect', url: c.webSocketUrl, count: o.subscribers }, 'connected');
     say(`connected ${connected.count} subscribers in ${((Date.now() - t) / 1000).toFixed(1)} s (${connected.failed} failed)`);
     const expected = connected.count;
-    const events = new EventBridgeClient({ endpoint: c.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const events = new EventBridgeClient({ endpoint: c.awsEndpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 
     // Warm-up (not measured): first invocations start the execution environments.
     const warm = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: c.outputs.EventBusName, Source: 'bench', DetailType: PUSH_DETAIL_TYPE, Detail: JSON.stringify({ broadcast: true, data: 'warm-up' }) }] }));
@@ -234,16 +240,25 @@ async function main(): Promise<void> {
     const naiveFig = summarize(naiveRuns, expected);
     say(`naive  done: ${naiveFig.delivered}/${naiveFig.expected} (its one Scan saw ${naiveScanned} connections)`);
 
-    // 3. The limit: the same frames written straight to the same sockets.
+    // 3. The limit: the same frames written straight to as many sockets, with the local cloud stopped (so it
+    // takes no CPU and its sockets are closed: the descriptors needed stay those of one set of subscribers).
+    naive.proc.kill();
+    naive = undefined;
+    recording = false;
+    await c.stop();
+    await subs.ask({ cmd: 'disconnect' }, 'disconnected');
+    raw = await startRawLimitServer();
+    const reconnected = await subs.ask<{ count: number; failed: number }>({ cmd: 'connect', url: raw.url, count: expected }, 'connected');
+    say(`limit  ${reconnected.count} subscribers reconnected to a bare ws server (${reconnected.failed} failed)`);
     const limitRuns: Array<{ t0: number; times: number[] }> = [];
     for (let i = 0; i < o.events; i++) {
       const eventId = `limit-${i}-${Date.now()}`;
       const frame = Buffer.from(JSON.stringify({ type: 'message', id: eventId, data: payloadData(o.payloadBytes, i) }));
       const t0 = now();
-      c.benchBroadcastRaw(frame);
-      limitRuns.push({ t0, times: await collect(subs, eventId, expected, o.timeoutMs) });
+      raw.broadcast(frame);
+      limitRuns.push({ t0, times: await collect(subs, eventId, reconnected.count, o.timeoutMs) });
     }
-    const limitFig = summarize(limitRuns, expected);
+    const limitFig = summarize(limitRuns, reconnected.count);
     say(`limit  done: ${limitFig.delivered}/${limitFig.expected}`);
 
     // 4. Cold start.
@@ -292,6 +307,7 @@ async function main(): Promise<void> {
       await Promise.race([subs.ask({ cmd: 'close' }, 'closed'), new Promise((r) => setTimeout(r, 2000))]);
       subs.proc.kill();
     }
+    await raw?.stop();
     await cloud?.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,6 +6,7 @@
  *   parent → {cmd:'connect', url, count}      child → {type:'connected', count, failed}
  *   parent → {cmd:'counts'}                   child → {type:'counts', counts:{[id]: n}}
  *   parent → {cmd:'times', id}                child → {type:'times', id, times:[epoch ms…]}
+ *   parent → {cmd:'disconnect'}               child → {type:'disconnected'} (sockets closed; receive times kept)
  *   parent → {cmd:'close'}                    child → {type:'closed'} and exits
  */
 import WebSocket from 'ws';
@@ -70,6 +71,10 @@ process.on('message', (m: { cmd: string; url?: string; count?: number; id?: stri
       break;
     case 'times':
       send({ type: 'times', id: m.id, times: times.get(m.id!) ?? [] });
+      break;
+    case 'disconnect':
+      for (const ws of sockets.splice(0)) ws.terminate();
+      send({ type: 'disconnected' });
       break;
     case 'close':
       for (const ws of sockets) ws.terminate();

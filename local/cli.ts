@@ -33,91 +33,113 @@ function banner(cloud: LocalCloud, flags: LocalFlags): string {
   ].join('\n');
 }
 
-async function main(): Promise<void> {
-  let flags: LocalFlags;
+/** Parses the flags; a bad flag exits with the usage. */
+function flagsOrExit(): LocalFlags {
   try {
-    flags = parseFlags(process.argv.slice(2));
+    return parseFlags(process.argv.slice(2));
   } catch (err) {
     process.stderr.write(`local cloud: ${(err as Error).message}\n\n${USAGE}\n`);
     process.exit(2);
   }
+}
+
+/**
+ * The synth's context. The stack runs as synthesized, so trusting the development issuer is configuration of
+ * the synth: its public JWKS goes inline as context (it does not depend on the AWS endpoint's port).
+ */
+async function synthContext(flags: LocalFlags): Promise<Record<string, string>> {
+  const useDevIssuer = !flags.noDevIssuer && !flags.cdkOut && flags.context.authIssuer === undefined;
+  if (!useDevIssuer) return flags.context;
+  log(`local     trusting the development issuer (keys in ${DEV_ISSUER_DIR}); anonymous connections allowed on public channels`);
+  return { ...devIssuerContext(await loadOrCreateDevIssuer()), ...flags.context };
+}
+
+function start(flags: LocalFlags, context: Record<string, string>): Promise<LocalCloud> {
+  return startLocalCloud({
+    host: flags.host,
+    port: flags.port,
+    awsPort: flags.awsPort,
+    cdkOut: flags.cdkOut,
+    context,
+    stack: flags.stack,
+    persist: flags.persist,
+    verbose: flags.verbose,
+    faults: flags.faults,
+    limits: { idleTimeoutMs: flags.idleTimeoutMs, maxConnectionMs: flags.maxConnectionMs },
+    log,
+  });
+}
+
+/** The running cloud, replaced on every reload. */
+interface Session {
+  cloud?: LocalCloud;
+  stopping: boolean;
+}
+
+function onSignals(session: Session): void {
+  const shutdown = async (signal: string) => {
+    if (session.stopping) process.exit(1);
+    session.stopping = true;
+    log(`local     ${signal}: stopping (Ctrl-C again to force)`);
+    await session.cloud?.stop();
+    log('local     stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** `--watch`: re-synthesizes and restarts on a change of the app's sources (debounced), on the same ports. */
+function watchSources(session: Session, restart: () => Promise<LocalCloud>, flags: LocalFlags): void {
+  if (flags.cdkOut) log('local     --watch re-synthesizes the app; with --cdk-out it watches nothing');
+  let timer: NodeJS.Timeout | undefined;
+  let reloading = false;
+  const reload = async () => {
+    if (reloading || session.stopping) return;
+    reloading = true;
+    log('local     source changed: re-synthesizing');
+    try {
+      await session.cloud?.stop();
+      session.cloud = undefined;
+      session.cloud = await restart();
+      process.stdout.write(banner(session.cloud, flags));
+    } catch (err) {
+      log(`local     reload failed: ${(err as Error).message}`);
+    } finally {
+      reloading = false;
+    }
+  };
+  for (const dir of ['bin', 'lib', 'lambdas', 'shared']) {
+    watch(join(PROJECT_ROOT, dir), { recursive: true }, () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void reload(), 300);
+    });
+  }
+  log('local     watching bin/, lib/, lambdas/ and shared/');
+}
+
+async function main(): Promise<void> {
+  const flags = flagsOrExit();
   if (flags.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  // The stack runs as synthesized, so trusting the development issuer is configuration of the synth:
-  // its public JWKS goes inline as context (it does not depend on the AWS endpoint's port).
-  const useDevIssuer = !flags.noDevIssuer && !flags.cdkOut && flags.context.authIssuer === undefined;
-  const context = useDevIssuer ? { ...devIssuerContext(await loadOrCreateDevIssuer()), ...flags.context } : flags.context;
-  if (useDevIssuer) log(`local     trusting the development issuer (keys in ${DEV_ISSUER_DIR}); anonymous connections allowed on public channels`);
-  const start = () =>
-    startLocalCloud({
-      host: flags.host,
-      port: flags.port,
-      awsPort: flags.awsPort,
-      cdkOut: flags.cdkOut,
-      context,
-      stack: flags.stack,
-      persist: flags.persist,
-      verbose: flags.verbose,
-      faults: flags.faults,
-      limits: { idleTimeoutMs: flags.idleTimeoutMs, maxConnectionMs: flags.maxConnectionMs },
-      log,
-    });
-
-  let cloud: LocalCloud | undefined;
+  const context = await synthContext(flags);
+  const session: Session = { stopping: false };
   try {
-    cloud = await start();
-    process.stdout.write(banner(cloud, flags));
+    session.cloud = await start(flags, context);
+    process.stdout.write(banner(session.cloud, flags));
     // A reload keeps the ports, even those picked freely (port 0), so clients can reconnect to the same URL.
-    flags.port = Number(new URL(cloud.callbackUrl).port);
-    flags.awsPort = Number(new URL(cloud.awsEndpoint).port);
+    flags.port = Number(new URL(session.cloud.callbackUrl).port);
+    flags.awsPort = Number(new URL(session.cloud.awsEndpoint).port);
   } catch (err) {
     if (!flags.watch) throw err;
     // With --watch, a stack that does not synthesize yet is waited for: fix it and save.
     log(`local     ${(err as Error).message}`);
     log('local     waiting for a change to retry');
   }
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    log(`local     ${signal}: stopping (Ctrl-C again to force)`);
-    await cloud?.stop();
-    log('local     stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-
-  if (flags.watch) {
-    if (flags.cdkOut) log('local     --watch re-synthesizes the app; with --cdk-out it watches nothing');
-    let timer: NodeJS.Timeout | undefined;
-    let reloading = false;
-    const reload = async () => {
-      if (reloading || stopping) return;
-      reloading = true;
-      log('local     source changed: re-synthesizing');
-      try {
-        await cloud?.stop();
-        cloud = undefined;
-        cloud = await start();
-        process.stdout.write(banner(cloud, flags));
-      } catch (err) {
-        log(`local     reload failed: ${(err as Error).message}`);
-      } finally {
-        reloading = false;
-      }
-    };
-    for (const dir of ['bin', 'lib', 'lambdas', 'shared']) {
-      watch(join(PROJECT_ROOT, dir), { recursive: true }, () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => void reload(), 300);
-      });
-    }
-    log('local     watching bin/, lib/, lambdas/ and shared/');
-  }
+  onSignals(session);
+  if (flags.watch) watchSources(session, () => start(flags, context), flags);
 }
 
 main().catch((err: unknown) => {

@@ -1,4 +1,5 @@
 import { PushError } from '../shared/errors';
+import { DEFAULT_PORTS } from './http/default-ports';
 
 /** A command-line flag of `npm start` is wrong; the message names it and says what it accepts. */
 export class FlagError extends PushError {
@@ -33,8 +34,8 @@ export interface LocalFlags {
 }
 
 export const USAGE = `usage: npm start -- [flags]
-  --port N              gateway port: WebSocket API, management API and page (default 3001; 0 = free port)
-  --aws-port N          AWS endpoint port: DynamoDB, EventBridge, SQS (default 3002; 0 = free port)
+  --port N              gateway port: WebSocket API, management API and page (default ${DEFAULT_PORTS.gateway}; 0 = free port)
+  --aws-port N          AWS endpoint port: DynamoDB, EventBridge, SQS (default ${DEFAULT_PORTS.aws}; 0 = free port)
   --host ADDR           address to listen on (default 127.0.0.1)
   --stage NAME          stage name (passed to the synth as -c stageName=NAME)
   -c, --context K=V     any CDK context value for the synth (repeatable)
@@ -65,7 +66,7 @@ export function parseDuration(flag: string, text: string): number {
 
 function parsePort(flag: string, text: string): number {
   if (!/^\d+$/.test(text) || Number(text) > 65535) {
-    throw new FlagError(`${flag} "${text}" is not a port. Use 0 to 65535 (0 picks a free port), e.g. ${flag} 3001.`);
+    throw new FlagError(`${flag} "${text}" is not a port. Use 0 to 65535 (0 picks a free port), e.g. ${flag} ${DEFAULT_PORTS.gateway}.`);
   }
   return Number(text);
 }
@@ -85,7 +86,7 @@ function parseLatency(flag: string, text: string): number {
 
 /** Parses `npm start`'s flags; throws FlagError naming the bad flag. */
 export function parseFlags(argv: string[]): LocalFlags {
-  const flags: LocalFlags = { host: '127.0.0.1', port: 3001, awsPort: 3002, context: {}, watch: false, noDevIssuer: false, verbose: false, help: false, faults: {} };
+  const flags: LocalFlags = { host: '127.0.0.1', port: DEFAULT_PORTS.gateway, awsPort: DEFAULT_PORTS.aws, context: {}, watch: false, noDevIssuer: false, verbose: false, help: false, faults: {} };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
     const [name, inline] = raw.startsWith('--') ? raw.split(/=(.*)/s) : [raw, undefined];

@@ -4,6 +4,7 @@
  * unset with --endpoint aws) publishes to the real AWS account of your credentials.
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DEFAULT_PORTS } from '../local/http/default-ports';
 import { DEFAULT_EVENT_BUS_NAME, PUSH_DETAIL_TYPE } from '../shared/events';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
     : audience === 'user' ? { userId: a.user, data }
     : audience === 'connection' ? { connectionId: a.connection, data }
     : { broadcast: true, data };
-  const endpoint = a.endpoint === 'aws' ? undefined : String(a.endpoint ?? process.env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:3002');
+  const endpoint = a.endpoint === 'aws' ? undefined : String(a.endpoint ?? process.env.AWS_ENDPOINT_URL ?? `http://127.0.0.1:${DEFAULT_PORTS.aws}`);
   const local = endpoint !== undefined;
   const client = new EventBridgeClient({
     endpoint,

@@ -2,7 +2,9 @@
  * websocket-push client: typed, dependency-free (browser `WebSocket`, or `ws` in Node), resumes channels
  * from their last seq across reconnects so nothing is missed, duplicated or reordered within the replay window.
  */
-export { PushClient, PUSH_SUBPROTOCOL } from './push-client';
+export { PushClient } from './push-client';
+/** The subprotocol offered before the token (see `shared/auth.ts`). */
+export { PUSH_SUBPROTOCOL } from '../../shared/auth';
 export type {
   ConnectionState,
   PushClientEvents,

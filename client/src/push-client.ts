@@ -1,3 +1,4 @@
+import { PUSH_SUBPROTOCOL } from '../../shared/auth';
 import type { ClientFrame, GapMessage, PushMessage, ReplayMessage, ServerMessage } from '../../shared/protocol';
 import { reconnectDelay, type BackoffOptions } from './backoff';
 import { ChannelStream, type ChannelGap, type ChannelMessage, type StreamStep } from './channel-stream';
@@ -22,8 +23,6 @@ export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 /** How the token travels: `?token=` (the default), the `websocket-push, <token>` subprotocols, or both. */
 export type TokenTransport = 'query' | 'subprotocol' | 'both';
 
-/** The subprotocol offered before the token (see `shared/auth.ts`). */
-export const PUSH_SUBPROTOCOL = 'websocket-push';
 
 /** Options of {@link PushClient}. */
 export interface PushClientOptions {

@@ -8,7 +8,7 @@ import {
   DynamoDBClient,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { LOCAL_REGION } from '../aws-endpoint/types';
+import { LOCAL_REGION, type AwsRawService } from '../aws-wire';
 import { LocalDynamoDbError } from './errors';
 import { TtlRegistry } from './ttl-registry';
 import { sweepExpiredItems } from './ttl-sweeper';
@@ -36,7 +36,8 @@ export type LocalCreateTableInput = CreateTableCommandInput & {
   TimeToLiveSpecification?: { AttributeName?: string; Enabled?: boolean };
 };
 
-const DYNAMODB_PREFIX = 'DynamoDB_20120810';
+/** `X-Amz-Target` prefix of DynamoDB's JSON protocol (API version 2012-08-10). */
+export const DYNAMODB_PREFIX = 'DynamoDB_20120810';
 const RESOURCE_NOT_FOUND = 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException';
 const VALIDATION = 'com.amazon.coral.validate#ValidationException';
 
@@ -46,7 +47,8 @@ const VALIDATION = 'com.amazon.coral.validate#ValidationException';
  * expired items. Requests reach it through the AWS endpoint (`handle`); dynalite also listens on a private
  * loopback port that the helpers (`createTable`, the TTL sweeper) use.
  */
-export class LocalDynamoDb {
+export class LocalDynamoDb implements AwsRawService {
+  readonly targetPrefix = DYNAMODB_PREFIX;
   private server?: Server;
   private listener?: (req: IncomingMessage, res: ServerResponse) => void;
   private client?: DynamoDBClient;
@@ -131,7 +133,7 @@ export class LocalDynamoDb {
     });
     if (!forwarded.headers.authorization && !String(req.url ?? '').includes('X-Amz-Algorithm')) {
       forwarded.headers.authorization =
-        'AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0';
+        `AWS4-HMAC-SHA256 Credential=local/20200101/${LOCAL_REGION}/dynamodb/aws4_request, SignedHeaders=host, Signature=0`;
       if (!forwarded.headers['x-amz-date'] && !forwarded.headers.date) forwarded.headers['x-amz-date'] = '20200101T000000Z';
     }
     listener(forwarded as unknown as IncomingMessage, res);
@@ -259,5 +261,3 @@ function safeJson(body: Buffer): Record<string, unknown> | undefined {
     return undefined;
   }
 }
-
-export { DYNAMODB_PREFIX };

@@ -1,17 +1,17 @@
-import { LOCAL_ACCOUNT, LOCAL_REGION } from '../aws-endpoint/types';
+import { LOCAL_ACCOUNT, LOCAL_REGION, localArn } from '../aws-wire';
 
 /** Name of the bus that always exists. */
 export const DEFAULT_BUS = 'default';
 
 /** ARN of an event bus of the local account. */
 export function busArn(name: string): string {
-  return `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:event-bus/${name}`;
+  return localArn('events', `event-bus/${name}`);
 }
 
 /** ARN of a rule, as AWS spells it: no bus segment for the default bus. */
 export function ruleArn(busName: string, ruleName: string): string {
   const path = busName === DEFAULT_BUS ? ruleName : `${busName}/${ruleName}`;
-  return `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${path}`;
+  return localArn('events', `rule/${path}`);
 }
 
 /**

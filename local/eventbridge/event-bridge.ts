@@ -1,4 +1,4 @@
-import { AwsJsonService, AwsServiceError, LOCAL_ACCOUNT } from '../aws-endpoint/types';
+import { AwsJsonService, AwsServiceError, LOCAL_ACCOUNT } from '../aws-wire';
 import { busArn, busNameOf, DEFAULT_BUS, ruleArn, targetLabel } from './arns';
 import { DEFAULT_RETRY_POLICY, DeliveryCollaborators, RetryPolicy, TargetDispatcher } from './delivery';
 import { InvalidEventPatternError } from './errors';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AwsServiceError, LOCAL_ACCOUNT, LOCAL_REGION } from '../aws-endpoint/types';
+import { AwsServiceError, LOCAL_ACCOUNT, LOCAL_REGION } from '../aws-wire';
 import { busNameOf, DEFAULT_BUS } from './arns';
 
 /** Most entries in one `PutEvents` call. */

@@ -1,18 +1,7 @@
 import WebSocket from 'ws';
+import { CLOSE } from './close-codes';
 import type { ConnectionScope } from './events';
 import type { GatewayLimits } from './types';
-
-/** Close codes and reasons the gateway uses. */
-export const CLOSE = {
-  /** Idle timeout and maximum connection duration (API Gateway: "Going away"). */
-  goingAway: { code: 1001, reason: 'Going away' },
-  /** A binary frame from the client (API Gateway accepts text frames only). */
-  unsupportedData: { code: 1003, reason: 'Binary frames are not supported' },
-  /** A frame over 32 KB or a message over 128 KB. */
-  tooBig: { code: 1009, reason: 'Message too big' },
-  /** `DELETE @connections/{id}`. */
-  deleted: { code: 1000, reason: '' },
-} as const;
 
 /**
  * One established WebSocket connection: its identity, its timers (idle and maximum duration) and how to

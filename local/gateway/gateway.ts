@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
@@ -8,9 +7,12 @@ import {
   MAX_FRAME_BYTES,
   MAX_MESSAGE_BYTES,
 } from '../../shared/limits';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../aws-wire';
+import { portOf, type BoundPort } from '../http/bound-port';
 import { admitConnection, type Admission, type AdmissionContext } from './admission';
 import { FaultInjector } from './faults';
-import { CLOSE, GatewayConnection } from './connection';
+import { CLOSE } from './close-codes';
+import { GatewayConnection } from './connection';
 import { GatewayError } from './errors';
 import { disconnectEvent, messageEvent, type ConnectionScope } from './events';
 import { createFrameGuard } from './frame-guard';
@@ -57,9 +59,8 @@ export class WebSocketGateway {
   /** Subprotocol chosen for each upgrade request (from the `$connect` response), read by `ws`. */
   private readonly protocols = new WeakMap<IncomingMessage, string>();
   private readonly wss: WebSocketServer;
-  private server?: Server;
+  private bound?: BoundPort;
   private stopping = false;
-  private address?: { host: string; port: number };
 
   constructor(private readonly opts: GatewayOptions) {
     if (!/^[A-Za-z0-9_\-]+$/.test(opts.stage)) {
@@ -73,8 +74,8 @@ export class WebSocketGateway {
     }
     this.selector = compileRouteSelection(opts.routeSelectionExpression);
     this.log = opts.log ?? (() => undefined);
-    this.region = opts.region ?? 'us-east-1';
-    this.accountId = opts.accountId ?? '000000000000';
+    this.region = opts.region ?? LOCAL_REGION;
+    this.accountId = opts.accountId ?? LOCAL_ACCOUNT;
     this.domainName = opts.domainName ?? `${opts.apiId}.execute-api.${this.region}.amazonaws.com`;
     const faults = new FaultInjector(opts.faults);
     if (faults.active) this.faults = faults;
@@ -87,36 +88,25 @@ export class WebSocketGateway {
     });
   }
 
-  /** Listens on the configured host and port. */
+  /** Listens on the configured port (binding it unless it was bound already). */
   async start(): Promise<Gateway> {
-    const server = createServer((req, res) => this.onRequest(req, res));
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const bound = await portOf(this.opts.port, this.opts.host ?? '127.0.0.1');
+    bound.server.on('request', (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res));
+    bound.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       socket.on('error', () => undefined);
       void this.onUpgrade(req, socket, head).catch((e) => {
         this.log(`gateway  upgrade failed: ${errorText(e)}`);
         rejectUpgrade(socket, 500, JSON.stringify({ message: 'Internal server error' }));
       });
     });
-    this.server = server;
-    const host = this.opts.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.opts.port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const port = (server.address() as AddressInfo).port;
-    this.address = { host, port };
-    const hostPart = host.includes(':') ? `[${host}]` : host;
-    const self = this;
+    this.bound = bound;
+    const callbackUrl = `${bound.url}/${this.opts.stage}`;
     return {
-      url: `ws://${hostPart}:${port}/${this.opts.stage}`,
-      callbackUrl: `http://${hostPart}:${port}/${this.opts.stage}`,
-      port,
-      connections: () => self.openConnections(),
-      stop: () => self.stop(),
-      benchBroadcastRaw: (payload, ids) => self.benchBroadcastRaw(payload, ids),
+      url: callbackUrl.replace(/^http/, 'ws'),
+      callbackUrl,
+      port: bound.port,
+      connections: () => this.openConnections(),
+      stop: () => this.stop(),
     };
   }
 
@@ -124,19 +114,6 @@ export class WebSocketGateway {
   openConnections(): number {
     let n = 0;
     for (const c of this.connections.values()) if (c.open) n++;
-    return n;
-  }
-
-  /** BENCH-ONLY: see {@link Gateway.benchBroadcastRaw}. */
-  benchBroadcastRaw(payload: Buffer, connectionIds?: readonly string[]): number {
-    let n = 0;
-    const targets = connectionIds ? connectionIds.map((id) => this.connections.get(id)) : this.connections.values();
-    for (const conn of targets) {
-      if (conn?.open) {
-        conn.send(payload, false);
-        n++;
-      }
-    }
     return n;
   }
 
@@ -156,13 +133,7 @@ export class WebSocketGateway {
     await Promise.race([closed, deadline]);
     for (const conn of this.connections.values()) conn.ws.terminate();
     this.wss.close();
-    const server = this.server;
-    if (server) {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    }
+    await this.bound?.close();
     this.log('gateway  stopped');
   }
 
@@ -243,7 +214,7 @@ export class WebSocketGateway {
     if (clientGone || socket.destroyed || this.stopping) {
       this.log(`gateway  connect ${scope.connectionId} abandoned by the client (${ms} ms)`);
       socket.destroy();
-      if (this.opts.routes.$connect) this.runDisconnect(scope, 1006, '');
+      if (this.opts.routes.$connect) this.runDisconnect(scope, CLOSE.abnormal.code, CLOSE.abnormal.reason);
       return;
     }
     if (admission.protocol !== undefined) this.protocols.set(req, admission.protocol);
@@ -276,9 +247,9 @@ export class WebSocketGateway {
     );
     // `ws` closes the connection itself on a protocol error (1009 for a message over maxPayload).
     ws.on('error', (err: Error & { code?: string }) => {
-      const code = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? CLOSE.tooBig.code
-        : err.code === 'WS_ERR_INVALID_UTF8' ? 1007 : 1002;
-      conn.noteClose(code, code === CLOSE.tooBig.code ? CLOSE.tooBig.reason : '');
+      const close = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? CLOSE.tooBig
+        : err.code === 'WS_ERR_INVALID_UTF8' ? CLOSE.invalidPayload : CLOSE.protocolError;
+      conn.noteClose(close.code, close.reason);
     });
     ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(conn, data, isBinary));
     ws.on('close', (code: number, reason: Buffer) => {

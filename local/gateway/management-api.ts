@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../http/read-body';
-import { CLOSE, type GatewayConnection } from './connection';
+import { CLOSE } from './close-codes';
+import type { GatewayConnection } from './connection';
 import type { FaultInjector } from './faults';
 import type { GatewayLimits } from './types';
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BoundPort } from '../http/bound-port';
 
 /** A route's integration: what API Gateway invokes (locally, a Lambda in a worker thread). */
 export interface RouteIntegration {
@@ -65,10 +66,10 @@ export interface GatewayFaults {
 
 /** Options of {@link startGateway}. */
 export interface GatewayOptions {
-  /** Interface to listen on. @default '127.0.0.1' */
+  /** Interface to listen on when `port` is a number. @default '127.0.0.1' */
   host?: string;
-  /** Port to listen on; `0` picks a free one. */
-  port: number;
+  /** Port to listen on (`0` picks a free one), or a port already bound with `bindPort`. */
+  port: number | BoundPort;
   /** Stage name; clients connect on `/` or `/<stage>`, the management API is under `/<stage>/@connections`. */
   stage: string;
   /** API id, used in events (`apiId`, and the default `domainName`) and in the authorizer's `methodArn`. */
@@ -87,9 +88,9 @@ export interface GatewayOptions {
   requestHandler?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Receives one readable line per event (never bodies or tokens). @default no logging */
   log?: (line: string) => void;
-  /** Region in `methodArn` and the default `domainName`. @default 'us-east-1' */
+  /** Region in `methodArn` and the default `domainName`. @default LOCAL_REGION ('us-east-1') */
   region?: string;
-  /** Account in `methodArn`. @default '000000000000' */
+  /** Account in `methodArn`. @default LOCAL_ACCOUNT ('000000000000') */
   accountId?: string;
   /** `requestContext.domainName` of events. @default `<apiId>.execute-api.<region>.amazonaws.com` */
   domainName?: string;
@@ -107,11 +108,4 @@ export interface Gateway {
   connections(): number;
   /** Closes every connection (running `$disconnect` for each, awaited with a bound), then the server. */
   stop(): Promise<void>;
-  /**
-   * BENCH-ONLY: writes `payload` straight to every open connection (or to those of `connectionIds`), the
-   * way a post would, with no management API, no HTTP and no faults: the ceiling the push path is measured
-   * against (`npm run bench`). Not an API Gateway feature; never use it from the stack's code.
-   * @returns how many connections it was written to
-   */
-  benchBroadcastRaw(payload: Buffer, connectionIds?: readonly string[]): number;
 }

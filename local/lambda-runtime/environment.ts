@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { LOCAL_REGION } from '../aws-endpoint/types';
+import { LOCAL_REGION } from '../aws-wire';
 import type { FunctionDefinition } from './types';
 
 /** Options that shape every function's environment. */

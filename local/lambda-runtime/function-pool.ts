@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from '../aws-endpoint/types';
+import { localArn } from '../aws-wire';
 import type { EnvironmentOptions } from './environment';
 import { ExecutionEnvironment, type RunResult } from './execution-environment';
 import type { FunctionDefinition, InvokeResult } from './types';
@@ -77,7 +77,7 @@ export class FunctionPool {
     const result: RunResult = await env.run(job.event, {
       functionName: this.fn.name,
       functionVersion: '$LATEST',
-      invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${this.fn.name}`,
+      invokedFunctionArn: localArn('lambda', `function:${this.fn.name}`),
       memoryLimitInMB: String(memory),
       awsRequestId: requestId,
       logGroupName: `/aws/lambda/${this.fn.name}`,

@@ -1,3 +1,4 @@
+import { localArn } from '../aws-wire';
 import { defaultNodePath } from './environment';
 import { LambdaRuntimeError } from './errors';
 import { FunctionPool } from './function-pool';
@@ -5,7 +6,7 @@ import type { FunctionDefinition, InvokeResult } from './types';
 
 /** Options of `LambdaRuntime`. */
 export interface LambdaRuntimeOptions {
-  /** The local AWS endpoint, given to every function as `AWS_ENDPOINT_URL`. Settable later with `setAwsEndpointUrl`. */
+  /** The local AWS endpoint, given to every function as `AWS_ENDPOINT_URL`. @default none (the SDK's own endpoints) */
   readonly awsEndpointUrl?: string;
   /** Where a function's output and the runtime's lines go, already prefixed with `[FunctionName] `. @default console.log */
   readonly log?: (line: string) => void;
@@ -23,19 +24,12 @@ export class LambdaRuntime {
   private readonly pools = new Map<string, FunctionPool>();
   private readonly log: (line: string) => void;
   private readonly nodePath: readonly string[];
-  private awsEndpointUrl?: string;
   private stopped = false;
 
   constructor(private readonly options: LambdaRuntimeOptions = {}) {
     // eslint-disable-next-line no-console
     this.log = options.log ?? ((line) => console.log(line));
     this.nodePath = options.nodePath ?? defaultNodePath();
-    this.awsEndpointUrl = options.awsEndpointUrl;
-  }
-
-  /** Sets `AWS_ENDPOINT_URL` for execution environments started from now on. */
-  setAwsEndpointUrl(url: string): void {
-    this.awsEndpointUrl = url;
   }
 
   /** Declares a function. Its first invocation starts its first (cold) execution environment. */
@@ -48,7 +42,7 @@ export class LambdaRuntime {
     if (!(fn.timeoutSeconds > 0)) throw new LambdaRuntimeError('InvalidFunctionConfig', `Function ${fn.name}: timeoutSeconds must be positive`);
     this.pools.set(
       fn.name,
-      new FunctionPool(fn, { awsEndpointUrl: this.awsEndpointUrl, nodePath: this.nodePath }, this.log, this.options.reportLines ?? true),
+      new FunctionPool(fn, { awsEndpointUrl: this.options.awsEndpointUrl, nodePath: this.nodePath }, this.log, this.options.reportLines ?? true),
     );
   }
 
@@ -90,7 +84,7 @@ export class LambdaRuntime {
 
   private pool(name: string): FunctionPool {
     const pool = this.pools.get(name);
-    if (!pool) throw new LambdaRuntimeError('FunctionNotFound', `Function not found: arn:aws:lambda:us-east-1:000000000000:function:${name}`);
+    if (!pool) throw new LambdaRuntimeError('FunctionNotFound', `Function not found: ${localArn('lambda', `function:${name}`)}`);
     return pool;
   }
 }

@@ -16,6 +16,22 @@ export interface FunctionDefinition {
   readonly maxConcurrency?: number;
 }
 
+/** A function's asynchronous invocation settings (`AWS::Lambda::EventInvokeConfig`), and what names it. */
+export interface AsyncFunctionConfig {
+  readonly name: string;
+  /** The unqualified function ARN (the on-failure record names `<arn>:$LATEST`). */
+  readonly arn: string;
+  /** `MaximumRetryAttempts`: retries after a function error (Lambda's default: 2). */
+  readonly asyncRetries: number;
+  /** `MaximumEventAgeInSeconds`: no retry starts after this age (Lambda's default: 6 hours). */
+  readonly maxEventAgeSeconds: number;
+  /** `DestinationConfig.OnFailure.Destination`: an SQS queue ARN. @default dropped */
+  readonly onFailureArn?: string;
+}
+
+/** A function as the local Lambda service runs it: how to run it and how to invoke it asynchronously. */
+export type LocalFunction = FunctionDefinition & AsyncFunctionConfig;
+
 /** Outcome of one invocation. A function error is a value, never a rejection. */
 export type InvokeResult =
   | { ok: true; result: unknown; durationMs: number }

@@ -1,4 +1,4 @@
-import { AwsServiceError } from '../aws-endpoint/types';
+import { AwsServiceError } from '../aws-wire';
 
 /**
  * SQS's JSON errors: `__type` is `com.amazonaws.sqs#<Shape>` and, because SQS is `awsQueryCompatible`, every error

@@ -1,4 +1,4 @@
-import { LOCAL_REGION } from '../aws-endpoint/types';
+import { LOCAL_REGION } from '../aws-wire';
 import type { SqsMessageAttributeValue } from './md5';
 
 /** One record of the Lambda SQS event (`aws-lambda`'s `SQSRecord`). */

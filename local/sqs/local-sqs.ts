@@ -1,4 +1,6 @@
-import { LOCAL_ACCOUNT, LOCAL_REGION, AwsServiceError, type AwsEndpointAware, type AwsJsonService } from '../aws-endpoint/types';
+import { AwsServiceError, LOCAL_ACCOUNT, type AwsJsonService } from '../aws-wire';
+import { queueArn, queueNameOf, queueUrl } from './addresses';
+import { DEFAULT_PORTS } from '../http/default-ports';
 import { sqsError, sqsQueryCode, type SqsErrorShape } from './errors';
 import { md5OfMessageAttributes, type SqsMessageAttributeValue } from './md5';
 import { SqsQueue, type Delivery, type RedrivePolicy, type StoredMessage } from './queue';
@@ -14,7 +16,7 @@ import {
 
 /** Options of `LocalSqs`. */
 export interface LocalSqsOptions {
-  /** Base URL of the AWS endpoint, used in queue URLs until `setEndpointUrl` is called. @default 'http://127.0.0.1:3002' */
+  /** Base URL of the AWS endpoint the queues are reached on, used in queue URLs. @default 'http://127.0.0.1:3002' */
   readonly endpointUrl?: string;
   /** Milliseconds between two `PurgeQueue` calls on a queue (SQS allows one every 60 s). @default 60000 */
   readonly purgeCooldownMs?: number;
@@ -73,17 +75,18 @@ const MAX_BATCH_BYTES = 1048576;
  * and the AWS CLI speak it): queues with visibility timeouts, delays, long polling, redrive to a dead-letter
  * queue, and the MD5 digests the SDK verifies. Also runs Lambda event source mappings (`attachConsumer`).
  */
-export class LocalSqs implements AwsJsonService, AwsEndpointAware {
+export class LocalSqs implements AwsJsonService {
+  /** `X-Amz-Target` prefix of SQS's JSON protocol. */
   readonly targetPrefix = 'AmazonSQS';
   private readonly queues = new Map<string, SqsQueue>();
   private readonly consumers = new Set<SqsEventSourceMapping>();
-  private endpointUrl: string;
+  private readonly endpointUrl: string;
   private stopped = false;
   private readonly now: () => number;
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: LocalSqsOptions = {}) {
-    this.endpointUrl = (options.endpointUrl ?? 'http://127.0.0.1:3002').replace(/\/$/, '');
+    this.endpointUrl = options.endpointUrl ?? `http://127.0.0.1:${DEFAULT_PORTS.aws}`;
     this.now = options.now ?? Date.now;
     this.log = options.log ?? (() => undefined);
   }
@@ -101,19 +104,14 @@ export class LocalSqs implements AwsJsonService, AwsEndpointAware {
     this.consumers.clear();
   }
 
-  /** Called by the AWS endpoint once it listens: queue URLs use its address. */
-  setEndpointUrl(url: string): void {
-    this.endpointUrl = url.replace(/\/$/, '');
-  }
-
   /** URL of a queue by name (whether or not it exists). */
   queueUrl(name: string): string {
-    return `${this.endpointUrl}/${LOCAL_ACCOUNT}/${name}`;
+    return queueUrl(this.endpointUrl, name);
   }
 
   /** ARN of a queue by name. */
   static queueArn(name: string): string {
-    return `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${name}`;
+    return queueArn(name);
   }
 
   /** Creates a queue from the template (idempotent by name: an existing queue gets these attributes). */
@@ -139,7 +137,7 @@ export class LocalSqs implements AwsJsonService, AwsEndpointAware {
    * succeeded. Stopped by the returned mapping's `stop()` or by `LocalSqs.stop()`.
    */
   attachConsumer(options: SqsConsumerOptions): SqsEventSourceMapping {
-    const name = options.queueArn.split(':').pop() ?? '';
+    const name = queueNameOf(options.queueArn);
     const mapping = new SqsEventSourceMapping(options, {
       receive: (input, cancelled) => this.opReceiveMessage(input, cancelled),
       call: (operation, input) => this.handle(operation, input),
@@ -415,7 +413,7 @@ export class LocalSqs implements AwsJsonService, AwsEndpointAware {
     if (typeof arn !== 'string' || !Number.isInteger(max) || max < 1 || max > 1000) {
       throw sqsError('InvalidAttributeValue', `Value ${value} for parameter RedrivePolicy is invalid. Reason: Redrive policy needs deadLetterTargetArn and maxReceiveCount (1-1000).`);
     }
-    if (checkTarget && !this.queues.has(arn.split(':').pop() ?? '')) {
+    if (checkTarget && !this.queues.has(queueNameOf(arn))) {
       throw sqsError('InvalidAttributeValue', `Value ${value} for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.`);
     }
     return JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: max });
@@ -492,7 +490,7 @@ export class LocalSqs implements AwsJsonService, AwsEndpointAware {
       if (deliveries.length >= max) break;
       const policy = queue.redrivePolicy;
       if (policy && message.receiveCount >= policy.maxReceiveCount) {
-        const dlq = this.queues.get(policy.deadLetterTargetArn.split(':').pop() ?? '');
+        const dlq = this.queues.get(queueNameOf(policy.deadLetterTargetArn));
         if (dlq) {
           queue.remove(message);
           dlq.add(

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from '../aws-endpoint/types';
+import { LOCAL_ACCOUNT, LOCAL_REGION, localArn } from '../aws-wire';
+import { queueUrl } from '../sqs/addresses';
 import type { CfnTemplate } from './assembly';
 import { TemplateError } from './errors';
 
@@ -20,13 +21,8 @@ export class IntrinsicResolver {
   constructor(
     private readonly template: CfnTemplate,
     private readonly stackName: string,
-    private urls: LocalUrls,
+    private readonly urls: LocalUrls,
   ) {}
-
-  /** Sets the local URLs once the servers are listening (ports chosen at start). */
-  setUrls(urls: LocalUrls): void {
-    this.urls = urls;
-  }
 
   /** Resolves every intrinsic in `value`; `where` names the resource in errors. */
   resolve(value: unknown, where: string): any {
@@ -64,16 +60,16 @@ export class IntrinsicResolver {
     const res = this.template.Resources[logicalId];
     if (!res) throw new TemplateError(`Fn::GetAtt names a resource that is not in the template.`, logicalId);
     const name = this.physicalName(logicalId);
-    const p = `arn:aws`;
     switch (res.Type) {
-      case 'AWS::Lambda::Function': return `${p}:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
-      case 'AWS::DynamoDB::Table': return `${p}:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${name}`;
-      case 'AWS::SQS::Queue': return `${p}:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${name}`;
-      case 'AWS::Events::EventBus': return `${p}:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:event-bus/${name}`;
-      case 'AWS::Events::Rule': return `${p}:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${name}`;
-      case 'AWS::IAM::Role': return `${p}:iam::${LOCAL_ACCOUNT}:role/${name}`;
-      case 'AWS::Logs::LogGroup': return `${p}:logs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:log-group:${name}:*`;
-      default: return `${p}:local:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${res.Type.replace(/::/g, '-').toLowerCase()}/${name}`;
+      case 'AWS::Lambda::Function': return localArn('lambda', `function:${name}`);
+      case 'AWS::DynamoDB::Table': return localArn('dynamodb', `table/${name}`);
+      case 'AWS::SQS::Queue': return localArn('sqs', name);
+      case 'AWS::Events::EventBus': return localArn('events', `event-bus/${name}`);
+      case 'AWS::Events::Rule': return localArn('events', `rule/${name}`);
+      // IAM is global: its ARNs have no region.
+      case 'AWS::IAM::Role': return `arn:aws:iam::${LOCAL_ACCOUNT}:role/${name}`;
+      case 'AWS::Logs::LogGroup': return localArn('logs', `log-group:${name}:*`);
+      default: return localArn('local', `${res.Type.replace(/::/g, '-').toLowerCase()}/${name}`);
     }
   }
 
@@ -84,7 +80,7 @@ export class IntrinsicResolver {
       case 'AWS::Partition': return 'aws';
       case 'AWS::URLSuffix': return 'amazonaws.com';
       case 'AWS::StackName': return this.stackName;
-      case 'AWS::StackId': return `arn:aws:cloudformation:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stack/${this.stackName}/local`;
+      case 'AWS::StackId': return localArn('cloudformation', `stack/${this.stackName}/local`);
       case 'AWS::NoValue': return NO_VALUE;
     }
     const param = this.template.Parameters?.[name] as { Default?: unknown } | undefined;
@@ -93,7 +89,7 @@ export class IntrinsicResolver {
     if (!res) throw new TemplateError(`Ref to "${name}", which is neither a resource nor a parameter of the template.`, where);
     switch (res.Type) {
       case 'AWS::ApiGatewayV2::Api': return this.apiId(name);
-      case 'AWS::SQS::Queue': return `${this.urls.aws}/${LOCAL_ACCOUNT}/${this.physicalName(name)}`;
+      case 'AWS::SQS::Queue': return queueUrl(this.urls.aws, this.physicalName(name));
       case 'AWS::ApiGatewayV2::Stage': return this.resolve(res.Properties?.StageName, name);
       default: return this.physicalName(name);
     }

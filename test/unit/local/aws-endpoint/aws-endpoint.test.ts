@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { SQSClient, SendMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { startAwsEndpoint, AwsServiceError, type AwsEndpoint, type AwsJsonService } from '../../../../local/aws-endpoint';
+import { startAwsEndpoint, type AwsEndpoint } from '../../../../local/aws-endpoint';
+import { AwsServiceError, type AwsJsonService } from '../../../../local/aws-wire';
+import { bindPort } from '../../../../local/http/bound-port';
 import { LocalDynamoDb } from '../../../../local/dynamodb';
 import { LocalSqs } from '../../../../local/sqs';
 import { createTableInput } from '../../../../shared/table-schema';
@@ -42,9 +44,11 @@ describe('local AWS endpoint', () => {
   beforeAll(async () => {
     dynamodb = new LocalDynamoDb();
     await dynamodb.start();
-    sqs = new LocalSqs();
+    // The port is bound first, so the queues know the URL they are reached on.
+    const port = await bindPort('127.0.0.1', 0);
+    sqs = new LocalSqs({ endpointUrl: port.url });
     stub = new StubService();
-    endpoint = await startAwsEndpoint({ port: 0, services: [sqs, stub], dynamodb, log: (l) => logLines.push(l) });
+    endpoint = await startAwsEndpoint({ port, services: [sqs, stub], dynamodb, log: (l) => logLines.push(l) });
   });
 
   afterAll(async () => {

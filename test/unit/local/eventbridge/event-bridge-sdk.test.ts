@@ -4,7 +4,7 @@ import {
   DescribeRuleCommand, EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand,
   TestEventPatternCommand,
 } from '@aws-sdk/client-eventbridge';
-import { AwsJsonService, AwsServiceError, LOCAL_ACCOUNT, LOCAL_REGION } from '../../../../local/aws-endpoint/types';
+import { AwsJsonService, AwsServiceError, LOCAL_ACCOUNT, LOCAL_REGION } from '../../../../local/aws-wire';
 import { LocalEventBridge } from '../../../../local/eventbridge/event-bridge';
 
 /**

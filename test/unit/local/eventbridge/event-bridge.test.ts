@@ -1,4 +1,4 @@
-import { AwsServiceError, LOCAL_ACCOUNT, LOCAL_REGION } from '../../../../local/aws-endpoint/types';
+import { AwsServiceError, LOCAL_ACCOUNT, LOCAL_REGION } from '../../../../local/aws-wire';
 import { deadLetterMessageAttributes, DeadLetterReason } from '../../../../local/eventbridge/delivery';
 import { TargetDeliveryError } from '../../../../local/eventbridge/errors';
 import { LocalEventBridge, RuleDefinition } from '../../../../local/eventbridge/event-bridge';

@@ -13,6 +13,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { startAwsEndpoint, type AwsEndpoint } from '../../../../local/aws-endpoint';
+import { bindPort } from '../../../../local/http/bound-port';
 import { LocalSqs, md5OfMessageAttributes } from '../../../../local/sqs';
 
 const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
@@ -35,8 +36,10 @@ describe('LocalSqs through the AWS SDK', () => {
   };
 
   beforeAll(async () => {
-    sqs = new LocalSqs({ purgeCooldownMs: 60_000 });
-    endpoint = await startAwsEndpoint({ port: 0, services: [sqs] });
+    // The port is bound first, so the queues know the URL they are reached on.
+    const port = await bindPort('127.0.0.1', 0);
+    sqs = new LocalSqs({ endpointUrl: port.url, purgeCooldownMs: 60_000 });
+    endpoint = await startAwsEndpoint({ port, services: [sqs] });
     client = new SQSClient({ endpoint: endpoint.url, region: 'us-east-1', credentials });
   });
 

@@ -91,7 +91,7 @@ describe('buildModel', () => {
     });
     const m = buildModel(readStack(dir), urls);
     expect(m.functions[0]).toMatchObject({ name: 'Fn', timeoutSeconds: 7, asyncRetries: 0, onFailureArn: 'arn:aws:sqs:us-east-1:000000000000:Dlq' });
-    expect(m.environment(m.functions[0])).toEqual({ QUEUE: 'http://127.0.0.1:3002/000000000000/Q' });
+    expect(m.functions[0].environment).toEqual({ QUEUE: 'http://127.0.0.1:3002/000000000000/Q' });
     expect(m.queues.find((q) => q.name === 'Q')).toMatchObject({ visibilityTimeoutSeconds: 60, redrivePolicy: { deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:Dlq', maxReceiveCount: 3 } });
     expect(m.rules[0]).toMatchObject({ busName: 'default', eventPattern: { source: ['a'] }, targets: [{ id: 'T', arn: 'arn:aws:lambda:us-east-1:000000000000:function:Fn', retryPolicy: { maximumRetryAttempts: 1 } }] });
     expect(m.eventSourceMappings[0]).toMatchObject({ functionName: 'Fn', batchSize: 5, reportBatchItemFailures: true });

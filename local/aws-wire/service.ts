@@ -1,3 +1,5 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
 /**
  * The contract between the local AWS endpoint's router and the services behind it that speak AWS's JSON
  * protocols (EventBridge `AWSEvents.*`, SQS `AmazonSQS.*`). The router reads `X-Amz-Target`, parses the
@@ -9,6 +11,16 @@ export interface AwsJsonService {
   readonly targetPrefix: string;
   /** Runs one operation (the part of `X-Amz-Target` after the dot) on a parsed JSON input. */
   handle(operation: string, input: Record<string, unknown>): Promise<unknown>;
+}
+
+/**
+ * A service that answers the HTTP request itself (DynamoDB: dynalite speaks the protocol, CRC32 included).
+ * The router has read the body already.
+ */
+export interface AwsRawService {
+  /** `X-Amz-Target` prefix this service answers, e.g. `DynamoDB_20120810`. */
+  readonly targetPrefix: string;
+  handle(req: IncomingMessage, res: ServerResponse, body: Buffer): void;
 }
 
 /** An error answered to an AWS client: `type` is AWS's error code (e.g. `ValidationException`). */
@@ -33,15 +45,3 @@ export interface AwsServiceErrorDetails {
    */
   readonly queryError?: string;
 }
-
-/**
- * Optional hook: the endpoint calls it once it listens, with its base URL (`http://127.0.0.1:<port>`), for
- * services whose answers contain their own URL (SQS queue URLs).
- */
-export interface AwsEndpointAware {
-  setEndpointUrl(url: string): void;
-}
-
-/** Account and region the local cloud pretends to be. */
-export const LOCAL_ACCOUNT = '000000000000';
-export const LOCAL_REGION = 'us-east-1';

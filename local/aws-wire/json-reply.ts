@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { AwsServiceError } from './types';
+import { AwsServiceError } from './service';
 
 /** Content types of AWS's JSON protocols; the answer uses the request's. */
 export const JSON_CONTENT_TYPES = ['application/x-amz-json-1.0', 'application/x-amz-json-1.1'] as const;

@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { FunctionModel } from '../template/model';
+import type { AsyncFunctionConfig, InvokeResult } from './types';
 
-/** The result of one synchronous invocation, as the local Lambda runtime reports it. */
-export type InvokeResult =
-  | { ok: true; result: unknown; durationMs: number }
-  | { ok: false; errorType: string; errorMessage: string; durationMs: number };
-
+/** Collaborators of {@link AsyncInvoker}. */
 export interface AsyncInvokerDeps {
   invoke(functionName: string, event: unknown): Promise<InvokeResult>;
   /** Sends a destination record to an SQS queue by ARN (the on-failure destination). */
@@ -29,7 +25,7 @@ export class AsyncInvoker {
   constructor(private readonly deps: AsyncInvokerDeps) {}
 
   /** Accepts an event for `fn`; returns before it runs. */
-  invokeAsync(fn: FunctionModel, event: unknown): void {
+  invokeAsync(fn: AsyncFunctionConfig, event: unknown): void {
     const run = this.run(fn, event).catch((err) => this.deps.log(`lambda    ${fn.name} async invocation lost: ${(err as Error).message}`));
     this.pending.add(run);
     void run.finally(() => this.pending.delete(run));
@@ -45,7 +41,7 @@ export class AsyncInvoker {
     this.stopped = true;
   }
 
-  private async run(fn: FunctionModel, event: unknown): Promise<void> {
+  private async run(fn: AsyncFunctionConfig, event: unknown): Promise<void> {
     const sleep = this.deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     const delay = this.deps.retryDelayMs ?? ((attempt) => attempt * 60_000);
     const requestId = randomUUID();

@@ -1,0 +1,41 @@
+import type { RunningLambda } from '../lambda-runtime/start';
+import type { LocalService } from '../service/local-service';
+import type { RunningSqs } from '../sqs/start';
+import { deadLetterMessageAttributes } from './delivery';
+import { TargetDeliveryError } from './errors';
+import { LocalEventBridge, type RuleDefinition } from './event-bridge';
+
+/** What EventBridge needs besides the model. */
+export interface EventBridgeDeps {
+  /** Rule targets are functions, invoked asynchronously as EventBridge does. */
+  readonly lambda: Pick<RunningLambda, 'functionByArn' | 'invokeAsync'>;
+  /** Targets' dead-letter queues. */
+  readonly sqs: Pick<RunningSqs, 'sendMessage'>;
+  /** First retry delay (ms). @default 1000 */
+  readonly retryBaseDelayMs?: number;
+  readonly log: (line: string) => void;
+}
+
+/** The running EventBridge: `api` is what the AWS endpoint routes `AWSEvents.*` to. */
+export interface RunningEventBridge extends LocalService {
+  readonly api: LocalEventBridge;
+  /** Waits until the events published so far have been delivered or dead-lettered. */
+  idle(): Promise<void>;
+}
+
+/** Starts EventBridge with the stack's buses and rules. */
+export async function startEventBridge(model: { readonly buses: readonly string[]; readonly rules: readonly RuleDefinition[] }, deps: EventBridgeDeps): Promise<RunningEventBridge> {
+  const api = new LocalEventBridge({
+    deliver: async (arn, payload) => {
+      const fn = deps.lambda.functionByArn(arn);
+      if (!fn) throw new TargetDeliveryError('ResourceNotFoundException', `Target ${arn} is not a function of the local stack`, false);
+      deps.lambda.invokeAsync(fn, payload);
+    },
+    sendToDeadLetter: (dlqArn, event, reason) => deps.sqs.sendMessage(dlqArn, JSON.stringify(event), deadLetterMessageAttributes(reason)),
+    log: deps.log,
+    retryBaseDelayMs: deps.retryBaseDelayMs,
+  });
+  for (const bus of model.buses) api.addBus(bus);
+  for (const rule of model.rules) api.addRule(rule);
+  return { urls: {}, api, idle: () => api.idle(), stop: () => api.stop() };
+}

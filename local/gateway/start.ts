@@ -1,0 +1,72 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BoundPort } from '../http/bound-port';
+import type { RunningLambda } from '../lambda-runtime/start';
+import type { LocalService } from '../service/local-service';
+import { startGateway } from './gateway';
+import type { GatewayFaults, GatewayLimits } from './types';
+
+/** A WebSocket API stage whose integrations are functions (the template reader's `WebSocketApiModel` is one). */
+export interface WebSocketApiDefinition {
+  readonly apiId: string;
+  readonly stage: string;
+  readonly routeSelectionExpression: string;
+  readonly routes: readonly {
+    readonly routeKey: string;
+    readonly functionName: string;
+    readonly returnResponse: boolean;
+    /** A REQUEST authorizer (on `$connect`). */
+    readonly authorizer?: { readonly functionName: string; readonly identitySources: readonly string[] };
+  }[];
+}
+
+/** What the WebSocket API needs besides its model. */
+export interface WebSocketApiDeps {
+  /** The gateway's port, bound before the model was read. */
+  readonly port: BoundPort;
+  /** Routes and the authorizer are functions, invoked synchronously. */
+  readonly lambda: Pick<RunningLambda, 'invoke'>;
+  /** API Gateway's limits and timers, scaled for tests. */
+  readonly limits?: Partial<GatewayLimits>;
+  readonly faults?: GatewayFaults;
+  /** Serves other requests on the port (the page); returns true if it answered. */
+  readonly requestHandler?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  readonly log: (line: string) => void;
+}
+
+/** The running WebSocket API stage and its management API. */
+export interface RunningWebSocketApi extends LocalService<{ readonly webSocket: string; readonly callback: string }> {
+  /** Open connections now. */
+  connections(): number;
+}
+
+/** Starts the WebSocket API of the model: its stage, routes and authorizer, integrated with the stack's functions. */
+export async function startWebSocketApi(api: WebSocketApiDefinition, deps: WebSocketApiDeps): Promise<RunningWebSocketApi> {
+  // A function error as API Gateway sees it: its type and its message (an authorizer's "Unauthorized" is a 401).
+  const integration = (name: string) => async (event: unknown) => {
+    const r = await deps.lambda.invoke(name, event);
+    if (!r.ok) throw Object.assign(new Error(r.errorMessage), { name: r.errorType });
+    return r.result;
+  };
+  const connectRoute = api.routes.find((r) => r.routeKey === '$connect');
+  const gateway = await startGateway({
+    port: deps.port,
+    stage: api.stage,
+    apiId: api.apiId,
+    routeSelectionExpression: api.routeSelectionExpression,
+    routes: Object.fromEntries(api.routes.map((r) => [r.routeKey, { invoke: integration(r.functionName), returnResponse: r.returnResponse, name: r.functionName }])),
+    authorizer: connectRoute?.authorizer && {
+      identitySources: [...connectRoute.authorizer.identitySources],
+      invoke: integration(connectRoute.authorizer.functionName),
+      name: connectRoute.authorizer.functionName,
+    },
+    limits: Object.fromEntries(Object.entries(deps.limits ?? {}).filter(([, v]) => v !== undefined)),
+    faults: deps.faults,
+    requestHandler: deps.requestHandler,
+    log: deps.log,
+  });
+  return {
+    urls: { webSocket: gateway.url, callback: gateway.callbackUrl },
+    connections: () => gateway.connections(),
+    stop: () => gateway.stop(),
+  };
+}
