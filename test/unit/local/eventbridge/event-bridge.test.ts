@@ -381,7 +381,8 @@ describe('LocalEventBridge TestEventPattern', () => {
   it('rejects an invalid pattern with InvalidEventPatternException', async () => {
     const e = await awsError(test({ source: [] }));
     expect(e.type).toBe('InvalidEventPatternException');
-    expect(e.message).toMatch(/empty arrays/);
+    // AWS's words, recorded against AWS (LocalStack arrays_empty_EXC)
+    expect(e.message).toMatch(/^Event pattern is not valid\. Reason: Empty arrays are not allowed/);
   });
 
   it.each(['id', 'account', 'source', 'time', 'region', 'resources', 'detail-type'])('requires the event field %s', async (field) => {

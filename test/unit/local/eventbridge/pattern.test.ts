@@ -285,9 +285,12 @@ describe('cidr', () => {
     expect(m(v6, { ip: '2001:db9::1' })).toBe(false);
     expect(m(v6, { ip: '10.0.0.1' })).toBe(false);
   });
-  it('accepts a bare address as a one-address block', () => {
-    expect(m({ ip: [{ cidr: '192.168.1.1' }] }, { ip: '192.168.1.1' })).toBe(true);
-    expect(m({ ip: [{ cidr: '192.168.1.1' }] }, { ip: '192.168.1.2' })).toBe(false);
+  // AWS refuses a cidr without a mask (recorded against AWS: LocalStack content_ip_address_EXC; aws/event-ruler
+  // CIDR.cidr), and matches a literal address as that one address (JsonRuleCompiler, CIDR.ipToRangeIfPossible).
+  it('refuses a bare address as a cidr; a literal address matches that one address', () => {
+    expect(() => m({ ip: [{ cidr: '192.168.1.1' }] }, { ip: '192.168.1.1' })).toThrow("Malformed CIDR, one '/' required");
+    expect(m({ ip: ['192.168.1.1'] }, { ip: '192.168.1.1' })).toBe(true);
+    expect(m({ ip: ['192.168.1.1'] }, { ip: '192.168.1.2' })).toBe(false);
   });
 });
 
