@@ -3,11 +3,14 @@
  * integers (BigInt) of 32 or 128 bits.
  */
 
-/** A parsed CIDR block: its address family, first address and prefix length. */
+/**
+ * A CIDR block as AWS's engine matches it: the addresses of one family from the given address up to the
+ * block's last address (aws/event-ruler CIDR.cidr keeps the host bits of the given address as the bottom).
+ */
 export interface CidrBlock {
   readonly bits: 32 | 128;
-  readonly network: bigint;
-  readonly prefixLength: number;
+  readonly low: bigint;
+  readonly high: bigint;
 }
 
 /** A parsed IP address. */
@@ -70,31 +73,53 @@ export function parseIpAddress(text: string): IpAddress | undefined {
 }
 
 /**
- * Parses `address/prefix`. A bare address is a block of one address. Returns a string saying what is wrong
- * when the text is not a CIDR block.
+ * What AWS's engine takes for an IP address before parsing it: four dotted runs of digits, or hex digits and
+ * colons with at least one colon (aws/event-ruler Constants IPv4_REGEX, IPv6_REGEX).
+ */
+const IP_LIKE = /^(?:\d+\.\d+\.\d+\.\d+|[0-9a-fA-F:]*:[0-9a-fA-F:]*)$/;
+
+/** An event value or pattern literal read as an IP address the way AWS's engine reads it. */
+function ipOf(text: string): IpAddress | undefined {
+  return IP_LIKE.test(text) ? parseIpAddress(text) : undefined;
+}
+
+/** The one-address block of a pattern literal that is an IP address; `undefined` for any other string. */
+export function ipToRange(text: string): CidrBlock | undefined {
+  const address = ipOf(text);
+  return address && { bits: address.bits, low: address.value, high: address.value };
+}
+
+/** Java's `String.split`: trailing empty strings are dropped. */
+function splitJava(text: string, separator: string): string[] {
+  const parts = text.split(separator);
+  while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}
+
+/**
+ * Parses `address/prefix` as AWS does. Returns AWS's reason for refusing it otherwise (aws/event-ruler
+ * CIDR.cidr; "Malformed CIDR, one '/' required", "Malformed CIDR, mask bits must be an integer" and
+ * "Nonstandard IP address: xx.11.xx" are recorded against AWS in LocalStack's content_ip_address_*_EXC).
+ * A bare address is refused, and so are `/32` and `/128`: the engine accepts mask bits below the width.
  */
 export function parseCidr(text: string): CidrBlock | string {
-  const slash = text.indexOf('/');
-  const addressText = slash < 0 ? text : text.slice(0, slash);
+  const parts = splitJava(text, '/');
+  if (parts.length !== 2) return "Malformed CIDR, one '/' required";
+  const [addressText, maskText] = parts;
+  const mask = /^[+-]?\d+$/.test(maskText) ? Number(maskText) : NaN;
+  if (!Number.isSafeInteger(mask) || mask > 2 ** 31 - 1 || mask < -(2 ** 31)) return 'Malformed CIDR, mask bits must be an integer';
+  if (mask < 0) return 'Malformed CIDR, mask bits must not be negative';
+  if (!IP_LIKE.test(addressText)) return `Nonstandard IP address: ${addressText}`;
   const address = parseIpAddress(addressText);
-  if (!address) return `"${text}" is not a valid IPv4 or IPv6 CIDR block`;
-  let prefixLength: number = address.bits;
-  if (slash >= 0) {
-    const prefixText = text.slice(slash + 1);
-    if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > address.bits) {
-      return `"${text}" has an invalid prefix length`;
-    }
-    prefixLength = Number(prefixText);
-  }
-  const hostBits = BigInt(address.bits - prefixLength);
-  const network = (address.value >> hostBits) << hostBits;
-  return { bits: address.bits, network, prefixLength };
+  if (!address) return `Invalid IP address: ${addressText}`;
+  if (address.bits === 32 && mask > 31) return 'IPv4 mask bits must be < 32';
+  if (address.bits === 128 && mask > 127) return 'IPv6 mask bits must be < 128';
+  const hostMask = (1n << BigInt(address.bits - mask)) - 1n;
+  return { bits: address.bits, low: address.value, high: address.value | hostMask };
 }
 
 /** Whether `text` is an IP address inside `block`. */
 export function cidrContains(block: CidrBlock, text: string): boolean {
-  const address = parseIpAddress(text);
-  if (!address || address.bits !== block.bits) return false;
-  const hostBits = BigInt(block.bits - block.prefixLength);
-  return (address.value >> hostBits) << hostBits === block.network;
+  const address = ipOf(text);
+  return !!address && address.bits === block.bits && address.value >= block.low && address.value <= block.high;
 }

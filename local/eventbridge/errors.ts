@@ -2,7 +2,10 @@ import { PushError } from '../../shared/errors';
 
 /**
  * An event pattern that EventBridge would refuse (`PutRule`, `TestEventPattern`). `code` is AWS's error type,
- * `InvalidEventPatternException`; `path` names where in the pattern the problem is (`detail.state[0]`).
+ * `InvalidEventPatternException`. The message's first line is AWS's: `Event pattern is not valid. Reason: `
+ * and the reason in AWS's words where they are known (AWS's matching engine, aws/event-ruler, and answers
+ * recorded against AWS). AWS points at the offending spot on a second line (` at [Source: …; line: 1, column:
+ * 11]`); this one points with the field's path instead (` at detail.state[0]`), on the same second line.
  */
 export class InvalidEventPatternError extends PushError {
   constructor(
@@ -11,10 +14,7 @@ export class InvalidEventPatternError extends PushError {
     /** Dotted path to the offending part of the pattern; empty for the pattern itself. */
     public readonly path: string,
   ) {
-    super(
-      'InvalidEventPatternException',
-      `Event pattern is not valid. Reason: ${reason}${path ? ` (at ${path})` : ''}`,
-    );
+    super('InvalidEventPatternException', `Event pattern is not valid. Reason: ${reason}${path ? `\n at ${path}` : ''}`);
   }
 }
 

@@ -5,6 +5,7 @@ import { InvalidEventPatternError } from './errors';
 import { CompiledPattern, compilePattern, EventPattern, parsePattern } from './pattern';
 import { acceptEntry, checkEntries, EventEnvelope } from './put-events';
 import { parseInputPath, targetPayload } from './target-input';
+import { parseTestEvent } from './test-event';
 
 /** A rule's target, as the template (or a test) describes it. */
 export interface TargetDefinition {
@@ -56,7 +57,6 @@ interface StoredRule {
 
 const BUS_NAME = /^[/.\-_A-Za-z0-9]{1,256}$/;
 const RULE_NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
-const TEST_EVENT_FIELDS = ['id', 'account', 'source', 'time', 'region', 'resources', 'detail-type'] as const;
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
@@ -266,26 +266,7 @@ export class LocalEventBridge implements AwsJsonService {
     } catch (error) {
       throw this.patternError(error);
     }
-    let event: unknown;
-    try {
-      event = JSON.parse(input.Event);
-    } catch {
-      throw validation('Parameter Event is not valid. Reason: the event is not valid JSON.');
-    }
-    if (typeof event !== 'object' || event === null || Array.isArray(event)) {
-      throw validation('Parameter Event is not valid. Reason: the event must be a JSON object.');
-    }
-    const fields = event as Record<string, unknown>;
-    for (const field of TEST_EVENT_FIELDS) {
-      if (!(field in fields)) throw validation(`Parameter Event is not valid. Reason: Provided Event must have mandatory field ${field}.`);
-    }
-    for (const field of TEST_EVENT_FIELDS) {
-      if (field === 'resources') {
-        if (!Array.isArray(fields.resources)) throw validation('Parameter Event is not valid. Reason: field resources must be a list.');
-      } else if (typeof fields[field] !== 'string') {
-        throw validation(`Parameter Event is not valid. Reason: field ${field} must be a string.`);
-      }
-    }
+    const event = parseTestEvent(input.Event);
     return { Result: pattern.matches(event) };
   }
 

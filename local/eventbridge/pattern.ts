@@ -3,8 +3,12 @@
  * matching. A pattern is a JSON object whose fields are either nested objects or LEAF ARRAYS of matchers;
  * a field matches if any matcher in its array matches, an object matches if all its fields match.
  *
- * Semantics chosen where the AWS documentation is silent or ambiguous (each follows AWS's own matching
- * engine, event-ruler, as documented):
+ * AWS's matching engine is aws/event-ruler; where the documentation is silent or ambiguous this follows it
+ * (and the answers LocalStack recorded against AWS, test/fixtures/event-patterns):
+ * - Keys are paths joined with dots: `{"state.status": …}` and `{"state": {"status": …}}` name the same field,
+ *   in patterns and in events alike (event-ruler README, "Compiled rules and JSON keys with dots").
+ * - A field given twice keeps the last value, as a JSON object does (LocalStack complex_multi_key, recorded
+ *   against AWS: the later of two `location` leaves decides).
  * - Arrays in events are "crushed": a leaf matches if any element (at any depth of nested arrays) matches;
  *   an object pattern applied to an array of objects matches if ONE element matches the whole object pattern
  *   (array-consistent: fields from two different elements never combine).
@@ -20,11 +24,11 @@
  * - `$or` is the OR primitive only when its value is an array (of at least two non-empty objects);
  *   otherwise `$or` is an ordinary field name, as AWS keeps it for backward compatibility. Alternatives
  *   are evaluated against the object that holds the `$or`.
- * - An upper bound may not come first in `numeric` (`["<", 0, ">=", 10]` is rejected), like AWS.
- * - A literal string in a pattern is compared exactly (no IP address normalization).
+ * - A field's wildcards may not be too complex (see `wildcard-complexity.ts`).
  */
 import { InvalidEventPatternError } from './errors';
-import { compileLeafElement, LeafMatcher, OPERATORS, Scalar } from './leaf-matchers';
+import { compileLeafElement, LeafMatcher, RESERVED_IN_OR, Scalar, WildcardUse } from './leaf-matchers';
+import { wildcardComplexity } from './wildcard-complexity';
 
 export { InvalidEventPatternError } from './errors';
 
@@ -39,56 +43,123 @@ export interface CompiledPattern {
   matches(event: unknown): boolean;
 }
 
-type FieldNode = { readonly kind: 'object'; readonly node: ObjectNode } | { readonly kind: 'leaf'; readonly matchers: readonly LeafMatcher[] };
-
-interface ObjectNode {
-  readonly fields: ReadonlyArray<readonly [string, FieldNode]>;
-  /** `$or` alternatives, when the object has one. */
-  readonly alternatives?: readonly ObjectNode[];
+/** One field of an object pattern: a leaf array, an object pattern, or both (`a: [..]` and `a.b: [..]`). */
+interface FieldNode {
+  leaf?: readonly LeafMatcher[];
+  object?: ObjectNode;
 }
 
+interface ObjectNode {
+  readonly fields: Map<string, FieldNode>;
+  /** `$or` arrays of this object; each needs one alternative to match. */
+  readonly alternatives: ObjectNode[][];
+}
+
+/**
+ * The most complex wildcards a field may have. AWS does not publish its limit; this one agrees with every
+ * answer recorded against AWS: complexity 7 accepted (LocalStack content_wildcard_repeating), 11 refused
+ * (content_wildcard_complex_EXC); and with rules reported accepted at 8 and 9 and refused at 12 and 16.
+ */
+export const MAX_WILDCARD_COMPLEXITY = 10;
+const TOO_COMPLEX =
+  'Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character';
+
 const OR_KEY = '$or';
-const RESERVED_IN_OR = new Set<string>(OPERATORS);
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+/** Sets an own property, even one named `__proto__` (which `JSON.parse` can produce). */
+function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+}
 
-function compileObject(pattern: Record<string, unknown>, path: string, insideOr: boolean): ObjectNode {
+const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
+
+const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+const newNode = (): ObjectNode => ({ fields: new Map(), alternatives: [] });
+
+/** The field at `segments` below `node`, created if needed. */
+function fieldAt(node: ObjectNode, segments: readonly string[]): FieldNode {
+  let current = node;
+  for (let i = 0; ; i++) {
+    let field = current.fields.get(segments[i]);
+    if (!field) {
+      field = {};
+      current.fields.set(segments[i], field);
+    }
+    if (i === segments.length - 1) return field;
+    field.object ??= newNode();
+    current = field.object;
+  }
+}
+
+/** Adds the fields of `pattern` (an object of the pattern at `path`) to `node`. */
+function compileInto(node: ObjectNode, pattern: Record<string, unknown>, path: string, insideOr: boolean): void {
   const keys = Object.keys(pattern);
-  if (keys.length === 0) throw new InvalidEventPatternError('empty objects are not allowed', path);
-  const fields: Array<readonly [string, FieldNode]> = [];
-  let alternatives: ObjectNode[] | undefined;
+  if (keys.length === 0) throw new InvalidEventPatternError('Empty objects are not allowed', path);
   for (const key of keys) {
     const value = pattern[key];
     const at = join(path, key);
     if (key === OR_KEY && Array.isArray(value)) {
-      alternatives = compileOr(value, at);
+      node.alternatives.push(compileOr(value, at));
       continue;
     }
     if (insideOr && RESERVED_IN_OR.has(key)) {
-      throw new InvalidEventPatternError(`"${key}" is a reserved operator name and cannot be a field inside $or`, at);
+      throw new InvalidEventPatternError(`${key} is Ruler reserved fieldName which cannot be used inside $or.`, at);
     }
-    if (Array.isArray(value)) fields.push([key, { kind: 'leaf', matchers: compileLeaf(value, at) }]);
-    else if (isPlainObject(value)) fields.push([key, { kind: 'object', node: compileObject(value, at, insideOr) }]);
-    else throw new InvalidEventPatternError(`"${key}" must be an object or an array`, at);
+    if (!Array.isArray(value) && !isPlainObject(value)) {
+      throw new InvalidEventPatternError(`"${key}" must be an object or an array`, at);
+    }
+    const field = fieldAt(node, key.split('.'));
+    if (Array.isArray(value)) field.leaf = compileLeaf(value, at);
+    else compileInto((field.object ??= newNode()), value, at, insideOr);
   }
-  return alternatives ? { fields, alternatives } : { fields };
 }
 
 function compileOr(value: unknown[], at: string): ObjectNode[] {
-  if (value.length < 2) throw new InvalidEventPatternError('there must be at least 2 objects in a $or array', at);
-  return value.map((alternative, i) => {
+  const alternatives = value.map((alternative, i) => {
     if (!isPlainObject(alternative)) {
-      throw new InvalidEventPatternError('only JSON objects are allowed in a $or array', `${at}[${i}]`);
+      throw new InvalidEventPatternError('Only JSON object is allowed in array of $or relationship.', `${at}[${i}]`);
     }
-    return compileObject(alternative, `${at}[${i}]`, true);
+    const node = newNode();
+    compileInto(node, alternative, `${at}[${i}]`, true);
+    return node;
   });
+  if (alternatives.length < 2) {
+    throw new InvalidEventPatternError('There must have at least 2 Objects in $or relationship.', at);
+  }
+  return alternatives;
 }
 
 function compileLeaf(values: unknown[], at: string): LeafMatcher[] {
-  if (values.length === 0) throw new InvalidEventPatternError('empty arrays are not allowed', at);
+  if (values.length === 0) throw new InvalidEventPatternError('Empty arrays are not allowed', at);
   return values.map((element, i) => compileLeafElement(element, `${at}[${i}]`));
+}
+
+/** Wildcards by field path, over the whole pattern (the alternatives of `$or` included). */
+function collectWildcards(node: ObjectNode, path: string, into: Map<string, Map<string, WildcardUse>>): void {
+  for (const [key, field] of node.fields) {
+    const at = join(path, key);
+    for (const matcher of field.leaf ?? []) {
+      for (const use of (matcher.kind === 'value' && matcher.wildcards) || []) {
+        if (!into.has(at)) into.set(at, new Map());
+        into.get(at)!.set(`${use.kind}:${use.text}`, use);
+      }
+    }
+    if (field.object) collectWildcards(field.object, at, into);
+  }
+  for (const group of node.alternatives) for (const alternative of group) collectWildcards(alternative, path, into);
+}
+
+function checkComplexity(root: ObjectNode): void {
+  const byPath = new Map<string, Map<string, WildcardUse>>();
+  collectWildcards(root, '', byPath);
+  for (const [path, uses] of byPath) {
+    const wildcards = [...uses.values()].map((u) => u.wildcard);
+    if (wildcardComplexity(wildcards, MAX_WILDCARD_COMPLEXITY) >= MAX_WILDCARD_COMPLEXITY) {
+      throw new InvalidEventPatternError(TOO_COMPLEX, path);
+    }
+  }
 }
 
 const isScalar = (v: unknown): v is Scalar =>
@@ -129,11 +200,61 @@ function matchObject(node: ObjectNode, value: unknown): boolean {
   }
   const object = isPlainObject(value) ? value : undefined;
   for (const [key, field] of node.fields) {
-    const child = object && Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
-    const ok = field.kind === 'leaf' ? matchLeaf(field.matchers, child) : matchObject(field.node, child);
-    if (!ok) return false;
+    const child = object && hasOwn(object, key) ? object[key] : undefined;
+    if (field.leaf && !matchLeaf(field.leaf, child)) return false;
+    if (field.object && !matchObject(field.object, child)) return false;
   }
-  return !node.alternatives || node.alternatives.some((alternative) => matchObject(alternative, value));
+  return node.alternatives.every((group) => group.some((alternative) => matchObject(alternative, value)));
+}
+
+/** Two values found at one path: objects merge, anything else is kept side by side as an array's elements. */
+function merge(a: unknown, b: unknown): unknown {
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const out: Record<string, unknown> = { ...a };
+    for (const [key, value] of Object.entries(b)) setOwn(out, key, hasOwn(out, key) ? merge(out[key], value) : value);
+    return out;
+  }
+  return [...(Array.isArray(a) ? a : [a]), ...(Array.isArray(b) ? b : [b])];
+}
+
+/** Whether any object in `value` has a key with a dot. Iterative: events may nest deeply. */
+function hasDottedKey(value: unknown): boolean {
+  const stack = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (Array.isArray(v)) for (const item of v) stack.push(item);
+    else if (isPlainObject(v)) {
+      for (const [key, child] of Object.entries(v)) {
+        if (key.includes('.')) return true;
+        stack.push(child);
+      }
+    }
+  }
+  return false;
+}
+
+function expand(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(expand);
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    const [first, ...rest] = key.split('.');
+    const nested = rest.reduceRight<unknown>((inner, segment) => {
+      const wrapper: Record<string, unknown> = {};
+      setOwn(wrapper, segment, inner);
+      return wrapper;
+    }, expand(child));
+    setOwn(out, first, hasOwn(out, first) ? merge(out[first], nested) : nested);
+  }
+  return out;
+}
+
+/**
+ * The event with dotted keys split into nested objects (`{"a.b": 1}` reads as `{"a": {"b": 1}}`), so that its
+ * fields have the paths AWS's engine gives them. Returns `value` itself when it has no dotted key.
+ */
+export function expandDottedKeys(value: unknown): unknown {
+  return hasDottedKey(value) ? expand(value) : value;
 }
 
 /**
@@ -142,12 +263,14 @@ function matchObject(node: ObjectNode, value: unknown): boolean {
  */
 export function compilePattern(pattern: unknown): CompiledPattern {
   if (!isPlainObject(pattern)) {
-    throw new InvalidEventPatternError('an event pattern must be a JSON object', '');
+    throw new InvalidEventPatternError('Filter is not an object', '');
   }
-  const root = compileObject(pattern, '', false);
+  const root = newNode();
+  compileInto(root, pattern, '', false);
+  checkComplexity(root);
   return {
     source: pattern,
-    matches: (event: unknown) => matchObject(root, event),
+    matches: (event: unknown) => matchObject(root, expandDottedKeys(event)),
   };
 }
 
@@ -160,7 +283,8 @@ export function parsePattern(text: string): CompiledPattern {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new InvalidEventPatternError(`the pattern is not valid JSON (${(error as Error).message})`, '');
+    // AWS gives its JSON parser's own message here; ours differs in wording.
+    throw new InvalidEventPatternError((error as Error).message, '');
   }
   return compilePattern(parsed);
 }

@@ -11,7 +11,15 @@ export interface Wildcard {
 }
 
 /**
- * Parses a wildcard value. Returns the parsed form, or a string saying why the value is not accepted.
+ * Where AWS reports a wildcard error: the UTF-8 byte offset in the value as its engine sees it, the JSON
+ * string with its opening quote (aws/event-ruler JsonRuleCompiler parses `'"' + value + '"'`; LocalStack's
+ * AWS-recorded answer for `arn:aws:events:us-east-1:**:event-bus/*` is "at pos 26").
+ */
+const position = (value: string, index: number) => 1 + Buffer.byteLength(value.slice(0, index), 'utf8');
+
+/**
+ * Parses a wildcard value. Returns the parsed form, or AWS's reason for refusing it (aws/event-ruler
+ * WildcardParser).
  */
 export function parseWildcard(value: string): Wildcard | string {
   const segments: string[] = [];
@@ -21,14 +29,12 @@ export function parseWildcard(value: string): Wildcard | string {
     const ch = value[i];
     if (ch === '\\') {
       const next = value[i + 1];
-      if (next !== '*' && next !== '\\') {
-        return 'a backslash in a wildcard value may only escape "*" or "\\"';
-      }
+      if (next !== '*' && next !== '\\') return `Invalid escape character at pos ${position(value, i)}`;
       current += next;
       i++;
       previousWasStar = false;
     } else if (ch === '*') {
-      if (previousWasStar) return 'consecutive wildcard characters ("**") are not allowed';
+      if (previousWasStar) return `Consecutive wildcard characters at pos ${position(value, i - 1)}`;
       segments.push(current);
       current = '';
       previousWasStar = true;

@@ -225,6 +225,15 @@ describe('anything-but', () => {
     expect(m(l, { FilePath: 'a.tmp' })).toBe(false);
     expect(m(l, { FilePath: 'a.txt' })).toBe(true);
   });
+  // LocalStack content_anything_{prefix,suffix}_list*, recorded against AWS
+  it('a list of prefixes or suffixes excludes a value that has any of them', () => {
+    const p = { state: [{ 'anything-but': { prefix: ['init', 'post'] } }] };
+    expect(m(p, { state: 'post-init' })).toBe(false);
+    expect(m(p, { state: 'running' })).toBe(true);
+    const s = { FileName: [{ 'anything-but': { suffix: ['.txt', '.jpg'] } }] };
+    expect(m(s, { FileName: 'file.jpg' })).toBe(false);
+    expect(m(s, { FileName: 'file.txt.bak' })).toBe(true);
+  });
   it('never matches a missing field', () => {
     expect(m({ detail: { nothing: [{ 'anything-but': 'x' }] } })).toBe(false);
   });
@@ -285,9 +294,12 @@ describe('cidr', () => {
     expect(m(v6, { ip: '2001:db9::1' })).toBe(false);
     expect(m(v6, { ip: '10.0.0.1' })).toBe(false);
   });
-  it('accepts a bare address as a one-address block', () => {
-    expect(m({ ip: [{ cidr: '192.168.1.1' }] }, { ip: '192.168.1.1' })).toBe(true);
-    expect(m({ ip: [{ cidr: '192.168.1.1' }] }, { ip: '192.168.1.2' })).toBe(false);
+  // AWS refuses a cidr without a mask (recorded against AWS: LocalStack content_ip_address_EXC; aws/event-ruler
+  // CIDR.cidr), and matches a literal address as that one address (JsonRuleCompiler, CIDR.ipToRangeIfPossible).
+  it('refuses a bare address as a cidr; a literal address matches that one address', () => {
+    expect(() => m({ ip: [{ cidr: '192.168.1.1' }] }, { ip: '192.168.1.1' })).toThrow("Malformed CIDR, one '/' required");
+    expect(m({ ip: ['192.168.1.1'] }, { ip: '192.168.1.1' })).toBe(true);
+    expect(m({ ip: ['192.168.1.1'] }, { ip: '192.168.1.2' })).toBe(false);
   });
 });
 
@@ -408,6 +420,46 @@ describe('complex docs example', () => {
     expect(m(p)).toBe(true);
     expect(m(p, withDetail({ ...ec2Event.detail, 'x-limit': 300 }))).toBe(false);
     expect(m(p, withDetail({ ...ec2Event.detail, state: 'initializing' }))).toBe(false);
+  });
+});
+
+// aws/event-ruler README, "Compiled rules and JSON keys with dots"; LocalStack dot_joining_*, recorded against AWS
+describe('keys with dots', () => {
+  it('a dotted key in the event is the nested path, and merges with the nested form', () => {
+    const p = { detail: { state: { status: ['running'], since: [5] } } };
+    expect(m(p, withDetail({ 'state.status': 'running', state: { since: 5 } }))).toBe(true);
+    expect(m(p, withDetail({ 'state.status': 'running', state: { since: 6 } }))).toBe(false);
+    expect(m({ detail: { 'a.b': { c: ['x'] } } }, withDetail({ a: { 'b.c': 'x' } }))).toBe(true);
+  });
+  it('a path with two values in the event matches either, like an array', () => {
+    const p = { detail: { a: { b: ['one'] } } };
+    expect(m(p, withDetail({ 'a.b': 'one', a: { b: 'two' } }))).toBe(true);
+    expect(m({ detail: { a: { b: ['two'] } } }, withDetail({ 'a.b': 'one', a: { b: 'two' } }))).toBe(true);
+    expect(m({ detail: { a: { b: ['three'] } } }, withDetail({ 'a.b': 'one', a: { b: 'two' } }))).toBe(false);
+  });
+  it('a dotted key in the pattern is the nested path; one path given twice keeps the last', () => {
+    expect(m({ detail: { 'state.status': ['running'] } }, withDetail({ state: { status: 'running' } }))).toBe(true);
+    expect(m({ detail: { 'state.status': ['stopped'], state: { status: ['running'] } } }, withDetail({ state: { status: 'running' } }))).toBe(true);
+    expect(m({ detail: { state: { status: ['running'] }, 'state.status': ['stopped'] } }, withDetail({ state: { status: 'running' } }))).toBe(false);
+  });
+  it('a leaf and a deeper path under the same key are both required', () => {
+    const p = { detail: { a: [{ exists: true }], 'a.b': ['x'] } };
+    expect(m(p, withDetail({ a: 1, 'a.b': 'x' }))).toBe(true);
+    expect(m(p, withDetail({ 'a.b': 'x' }))).toBe(false);
+  });
+  it('an event key __proto__ stays an ordinary field', () => {
+    const event = JSON.parse('{"detail": {"__proto__": {"x": 1}, "a.b": 2}}');
+    expect(m(JSON.parse('{"detail": {"__proto__": {"x": [1]}, "a": {"b": [2]}}}'), event)).toBe(true);
+    expect(m(JSON.parse('{"detail": {"__proto__": {"x": [2]}}}'), event)).toBe(false);
+    expect(m({ detail: { x: [1] } }, event)).toBe(false);
+  });
+});
+
+describe('literal IP addresses (aws/event-ruler JsonRuleCompiler: CIDR.ipToRangeIfPossible)', () => {
+  it('match the same address however the event writes it', () => {
+    expect(m({ ip: ['2001:db8::1'] }, { ip: '2001:0db8:0000:0000:0000:0000:0000:0001' })).toBe(true);
+    expect(m({ ip: ['2001:db8::1'] }, { ip: '2001:db8::2' })).toBe(false);
+    expect(m({ ip: ['10.0.0.1'] }, { ip: '10.0.0.1' })).toBe(true);
   });
 });
 
