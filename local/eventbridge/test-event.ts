@@ -1,4 +1,4 @@
-import { AwsServiceError } from '../aws-endpoint/types';
+import { AwsServiceError } from '../aws-wire';
 
 /**
  * Fields an event given to `TestEventPattern` must have. AWS's API reference also lists `resources`, but AWS

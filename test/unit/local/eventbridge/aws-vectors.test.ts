@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
 import { startAwsEndpoint, type AwsEndpoint } from '../../../../local/aws-endpoint';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../../../local/aws-endpoint/types';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../../../local/aws-wire';
 import { LocalEventBridge } from '../../../../local/eventbridge/event-bridge';
 
 /**
