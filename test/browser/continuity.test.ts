@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { chromiumAvailable, launchChromium } from '../support/browser';
 import { CloudDriver, oneTo } from '../support/continuity';
 import { startTestCloud, type TestCloud } from '../support/local-cloud';
+import { waitUntil } from '../support/wait-until';
 
 const maybe = chromiumAvailable() ? describe : describe.skip;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -31,7 +32,7 @@ maybe('scoreboard page in Chromium: cut connections lose nothing', () => {
     for (let i = 1; i <= n; i++) {
       if (i === 4) {
         // Server side: API Gateway's management API closes the page's connection.
-        await CloudDriver.until(
+        await waitUntil(
           async () => (await Promise.all((await driver.subscribers('browser-scores')).map((id) => driver.disconnect(id)))).includes(204),
           'a live connection to cut',
         );

@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import { PushClient, type ChannelMessage, type ConnectionState, type PushClientOptions, type WebSocketConstructor } from '../../../client/src';
 import { CloudDriver, oneTo } from '../../support/continuity';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
+import { waitUntil } from '../../support/wait-until';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -56,9 +57,9 @@ async function expectSeriesDelivered(
 ): Promise<Recording> {
   const r = recordingClient(cloud, channel, series.client);
   clients.push(r.client);
-  await CloudDriver.until(() => r.confirmedCount() > 0, 'the subscription');
+  await waitUntil(() => r.confirmedCount() > 0, 'the subscription');
   const ids = await publishSeries(driver, channel, series.n, series.everyMs, (i) => series.during?.(i, r));
-  await CloudDriver.until(() => r.received.length >= ids.length, `${series.n} messages (got ${r.received.length})`);
+  await waitUntil(() => r.received.length >= ids.length, `${series.n} messages (got ${r.received.length})`);
   await sleep(200);
   expectExactlyOnceInOrder(r.received, ids);
   return r;
@@ -87,7 +88,7 @@ describe('client continuity against the local cloud: cut connections lose nothin
           if (i === 4 || i === 9) {
             // The registry may still list an earlier, already closed connection (410): cut every listed one
             // until the live connection is among them.
-            await CloudDriver.until(
+            await waitUntil(
               async () => (await Promise.all((await driver.subscribers('cut-delete')).map((id) => driver.disconnect(id)))).includes(204),
               'a live connection to cut',
             );
@@ -112,9 +113,9 @@ describe('client continuity against the local cloud: cut connections lose nothin
 
     it('resumes from a kept position (e.g. a page reload) with `since`', async () => {
       const first = recordingClient(cloud, 'reload');
-      await CloudDriver.until(() => first.confirmedCount() > 0, 'the subscription');
+      await waitUntil(() => first.confirmedCount() > 0, 'the subscription');
       const ids = await publishSeries(driver, 'reload', 3, 0);
-      await CloudDriver.until(() => first.received.length === 3, 'three messages');
+      await waitUntil(() => first.received.length === 3, 'three messages');
       const kept = first.client.positions().reload!;
       first.client.close();
       ids.push(...(await publishSeries(driver, 'reload', 3, 0)));
@@ -124,7 +125,7 @@ describe('client continuity against the local cloud: cut connections lose nothin
       second.client.unsubscribe('reload');
       second.client.subscribe('reload', (m) => second.received.push(m), { since: kept });
       second.client.connect();
-      await CloudDriver.until(() => second.received.length === 3, 'the three missed messages');
+      await waitUntil(() => second.received.length === 3, 'the three missed messages');
       expect(second.received.map((m) => [m.seq, m.replayed])).toEqual([[4, true], [5, true], [6, true]]);
       expectExactlyOnceInOrder([...first.received, ...second.received], ids);
     });
@@ -160,7 +161,7 @@ describe('client continuity against the local cloud: cut connections lose nothin
     it('the heartbeat keeps an idle connection open', async () => {
       const r = recordingClient(cloud, 'heartbeat', { heartbeatIntervalMs: 200, maxConnectionAgeMs: 0 });
       clients.push(r.client);
-      await CloudDriver.until(() => r.confirmedCount() > 0, 'the subscription');
+      await waitUntil(() => r.confirmedCount() > 0, 'the subscription');
       await sleep(1500); // longer than the idle timeout, shorter than the lifetime
       expect(r.states).not.toContain('reconnecting');
       r.client.close();
@@ -200,9 +201,9 @@ describe('client continuity against the local cloud: cut connections lose nothin
 
     it('an absence longer than the window is reported as a gap, then what is retained is replayed', async () => {
       const r = recordingClient(cloud, 'window');
-      await CloudDriver.until(() => r.confirmedCount() > 0, 'the subscription');
+      await waitUntil(() => r.confirmedCount() > 0, 'the subscription');
       const ids = await publishSeries(driver, 'window', 2, 0);
-      await CloudDriver.until(() => r.received.length === 2, 'two messages');
+      await waitUntil(() => r.received.length === 2, 'two messages');
       const kept = r.client.positions().window!;
       r.client.close();
       ids.push(...(await publishSeries(driver, 'window', 3, 0))); // 3..5: will expire
@@ -215,7 +216,7 @@ describe('client continuity against the local cloud: cut connections lose nothin
       back.client.unsubscribe('window');
       back.client.subscribe('window', (m) => back.received.push(m), { since: kept });
       back.client.connect();
-      await CloudDriver.until(() => back.received.length === 2, 'the retained messages');
+      await waitUntil(() => back.received.length === 2, 'the retained messages');
       expect(back.gaps).toEqual([{ from: 3, to: 5 }]);
       expect(back.received.map((m) => m.seq)).toEqual([6, 7]);
       expect(new Set(back.received.map((m) => m.id))).toEqual(new Set(ids.slice(5))); // pushed concurrently: seq order may differ from publish order
