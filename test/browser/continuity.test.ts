@@ -1,10 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
-import { chromiumAvailable, launchChromium } from '../support/browser';
+import { CHROMIUM_MISSING, launchChromium } from '../support/browser';
 import { CloudDriver, oneTo } from '../support/continuity';
 import { startTestCloud, type TestCloud } from '../support/local-cloud';
 import { waitUntil } from '../support/wait-until';
+import { describeRequiring } from '../support/requirements';
 
-const maybe = chromiumAvailable() ? describe : describe.skip;
+const maybe = describeRequiring(CHROMIUM_MISSING);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The scoreboard page's own client (served at /client.js) through cuts, in Chromium. */
