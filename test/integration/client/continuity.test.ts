@@ -6,14 +6,23 @@ import { waitUntil } from '../../support/wait-until';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A PushClient over `ws` that records what it delivers, its states and gaps. */
+/** A PushClient over `ws` that records what it delivers, its states, gaps and the pongs its heartbeats got. */
 function recordingClient(cloud: TestCloud, channel: string, options: Partial<PushClientOptions> = {}) {
   const received: ChannelMessage[] = [];
   const states: ConnectionState[] = [];
   const gaps: Array<{ from: number; to: number }> = [];
+  let pongs = 0;
+  class CountingWebSocket extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols);
+      this.on('message', (data) => {
+        if (/^\{"type":"pong"/.test(String(data))) pongs++;
+      });
+    }
+  }
   const client = new PushClient({
     url: cloud.webSocketUrl,
-    WebSocket: WebSocket as unknown as WebSocketConstructor,
+    WebSocket: CountingWebSocket as unknown as WebSocketConstructor,
     backoff: { initialDelayMs: 50, maxDelayMs: 300 },
     holeTimeoutMs: 300,
     catchUpDelayMs: 300,
@@ -24,7 +33,7 @@ function recordingClient(cloud: TestCloud, channel: string, options: Partial<Pus
   let confirmed = 0;
   client.on('subscribed', () => confirmed++);
   client.subscribe(channel, (m) => received.push(m));
-  return { client, received, states, gaps, confirmedCount: () => confirmed };
+  return { client, received, states, gaps, confirmedCount: () => confirmed, pongCount: () => pongs };
 }
 
 /** Publishes `n` events on `channel`, one every `everyMs`, running `during(i)` before event i. */
@@ -60,7 +69,7 @@ async function expectSeriesDelivered(
   await waitUntil(() => r.confirmedCount() > 0, 'the subscription');
   const ids = await publishSeries(driver, channel, series.n, series.everyMs, (i) => series.during?.(i, r));
   await waitUntil(() => r.received.length >= ids.length, `${series.n} messages (got ${r.received.length})`);
-  await sleep(200);
+  await cloud.idle();
   expectExactlyOnceInOrder(r.received, ids);
   return r;
 }
@@ -150,8 +159,11 @@ describe('client continuity against the local cloud: cut connections lose nothin
       const r = await expectSeriesDelivered({ cloud, driver, clients }, 'idle', {
         n: 9,
         everyMs: 0,
-        during: async (i) => {
-          if (i === 4 || i === 7) await sleep(900);
+        during: async (i, rec) => {
+          if (i === 4 || i === 7) {
+            const cuts = rec.states.filter((s) => s === 'reconnecting').length;
+            await waitUntil(() => rec.states.filter((s) => s === 'reconnecting').length > cuts, 'the idle timeout to close the connection');
+          }
         },
         client: { heartbeatIntervalMs: 0, maxConnectionAgeMs: 0 },
       });
@@ -162,7 +174,8 @@ describe('client continuity against the local cloud: cut connections lose nothin
       const r = recordingClient(cloud, 'heartbeat', { heartbeatIntervalMs: 200, maxConnectionAgeMs: 0 });
       clients.push(r.client);
       await waitUntil(() => r.confirmedCount() > 0, 'the subscription');
-      await sleep(1500); // longer than the idle timeout, shorter than the lifetime
+      // Six heartbeats (one every 200 ms) answered: over a second, well past the idle timeout, under the lifetime.
+      await waitUntil(() => r.pongCount() >= 6, 'six answered heartbeats');
       expect(r.states).not.toContain('reconnecting');
       r.client.close();
     });
