@@ -14,9 +14,10 @@ import { connectEvent as gatewayConnectEvent, disconnectEvent as gatewayDisconne
 import { FaultScript, type ScriptedGatewayFaults } from '../../local/gateway/faults';
 import { awsStyleId } from '../../local/gateway/ids';
 import { connectionIdOf } from '../../local/gateway/management-api';
-import { LocalSqs } from '../../local/sqs';
+import { LocalSqs, type SqsEventRecord } from '../../local/sqs';
 import { PUSH_DETAIL_TYPE } from '../../shared/events';
 import { createTableInput, keys, TABLE } from '../../shared/table-schema';
+import { waitUntil } from './wait-until';
 
 /*
  * The one place tests start the local cloud's services one by one (DynamoDB, SQS, the AWS endpoint, the
@@ -51,6 +52,11 @@ export interface LocalAws {
   createQueue(name: string): string;
   /** Receives (and deletes) every message now visible on a queue, with all attributes. */
   drainQueue(queueUrl: string): Promise<Message[]>;
+  /**
+   * The first `count` messages of queue `name` as a Lambda event source mapping hands them to a function (the
+   * records of its SQS events), acknowledged.
+   */
+  receiveAsLambda(name: string, count: number): Promise<SqsEventRecord[]>;
   /** Every item of a connection in table `tableName` (its meta item and subscriptions). */
   connectionItems(tableName: string, connectionId: string): Promise<Record<string, unknown>[]>;
   /** The meta item of a connection in table `tableName`; undefined when there is none. */
@@ -113,6 +119,24 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
           new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }),
         );
       }
+    },
+    async receiveAsLambda(name, count) {
+      const records: SqsEventRecord[] = [];
+      const mapping = sqs.attachConsumer({
+        queueArn: LocalSqs.queueArn(name),
+        reportBatchItemFailures: true,
+        maxConcurrency: 1,
+        invoke: async (event) => {
+          records.push(...event.Records);
+          return { ok: true, result: { batchItemFailures: [] } };
+        },
+      });
+      try {
+        await waitUntil(() => records.length >= count, `${count} message(s) from queue ${name}`);
+      } finally {
+        await mapping.stop();
+      }
+      return records;
     },
     async connectionItems(tableName, connectionId) {
       const out = await documentClient.send(
