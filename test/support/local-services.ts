@@ -25,6 +25,8 @@ import { waitUntil } from './wait-until';
  * how its services start, this file changes, not the tests.
  */
 
+export { FaultScript, type ScriptedGatewayFaults };
+
 /** Dummy credentials and region for SDK clients of the local services (and the handlers' environment). */
 export const TEST_AWS_ENV = {
   AWS_REGION: 'us-east-1',

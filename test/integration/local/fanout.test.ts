@@ -1,6 +1,7 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
+import { FaultScript, type ScriptedGatewayFaults } from '../../support/local-services';
 import { TestClient } from '../../support/ws-client';
 import { localTarget, type PushTarget } from '../../support/target';
 import { waitUntil } from '../../support/wait-until';
@@ -112,12 +113,11 @@ describe('fan-out through the queue and the workers (threshold 3, batches of 2, 
 describe('under faults: 30% of management calls fail (429/500), every $disconnect is dropped', () => {
   let cloud: TestCloud;
   const h = helpers(() => cloud);
+  const script = new FaultScript();
 
   beforeAll(async () => {
-    cloud = await startTestCloud({
-      context: { fanoutThreshold: '4', fanoutBatchSize: '3' },
-      faults: { throttleRate: 0.15, errorRate: 0.15, dropDisconnectRate: 1, seed: 7 },
-    });
+    const faults: ScriptedGatewayFaults = { throttleRate: 0.15, errorRate: 0.15, dropDisconnectRate: 1, seed: 7, script };
+    cloud = await startTestCloud({ context: { fanoutThreshold: '4', fanoutBatchSize: '3' }, faults });
   }, 90_000);
   afterAll(async () => {
     h.close();
@@ -147,4 +147,18 @@ describe('under faults: 30% of management calls fail (429/500), every $disconnec
     const left = new Set((await h.items()).map((i) => i.connectionId));
     expect(left.size).toBe(10);
   }, 60_000);
+
+  it('answers as scripted through the local cloud\'s options: a 410 for a live connection removes its records', async () => {
+    const known = new Set((await h.items()).map((i) => i.connectionId));
+    const [client] = await h.connect(1);
+    await client!.subscribe('scripted');
+    const id = (await h.items()).find((i) => i.sk === 'meta' && !known.has(i.connectionId))!.connectionId;
+    script.forConnection(id, [410]);
+    await h.publish({ connectionId: id, data: 'to a connection API Gateway calls gone' });
+    await cloud.idle();
+    expect(script.pending).toBe(0);
+    expect((await h.items()).filter((i) => i.connectionId === id)).toEqual([]);
+    // The socket itself stays open: the script only answered the one call.
+    expect(client!.closeCode).toBeUndefined();
+  });
 });
