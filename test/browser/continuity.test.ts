@@ -47,7 +47,7 @@ maybe('scoreboard page in Chromium: cut connections lose nothing', () => {
       await sleep(40);
     }
     await page.waitForFunction((count) => (window as unknown as { received: unknown[] }).received.length >= count, n, { timeout: 15_000 });
-    await sleep(200);
+    await cloud.idle();
     expect(await seqsOnPage(page)).toEqual(oneTo(n));
     // Pushes run concurrently, so seq order may differ from publish order: the board shows the last seq's score.
     const lastHome = await page.evaluate(() => (window as unknown as { received: Array<{ data: { home: number } }> }).received.at(-1)!.data.home);
