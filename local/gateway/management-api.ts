@@ -81,13 +81,9 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: ManagementC
   const method = req.method ?? 'GET';
   if (ctx.faults) {
     if (ctx.faults.postLatencyMs > 0) await new Promise((r) => setTimeout(r, ctx.faults!.postLatencyMs));
-    const fault = ctx.faults.managementFault();
-    if (fault === 'throttle') {
-      reply(res, 429, { message: 'Limit exceeded' }, 'LimitExceededException');
-      return;
-    }
-    if (fault === 'error') {
-      reply(res, 500, { message: 'Internal server error' }, 'InternalServerErrorException');
+    const fault = ctx.faults.managementFault(id);
+    if (fault) {
+      reply(res, fault.status, { message: fault.message }, fault.errorType);
       return;
     }
   }

@@ -1,9 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
-import { chromiumAvailable, launchChromium } from '../support/browser';
+import { CHROMIUM_MISSING, launchChromium } from '../support/browser';
 import { CloudDriver, oneTo } from '../support/continuity';
 import { startTestCloud, type TestCloud } from '../support/local-cloud';
+import { waitUntil } from '../support/wait-until';
+import { describeRequiring } from '../support/requirements';
 
-const maybe = chromiumAvailable() ? describe : describe.skip;
+const maybe = describeRequiring(CHROMIUM_MISSING);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The scoreboard page's own client (served at /client.js) through cuts, in Chromium. */
@@ -31,7 +33,7 @@ maybe('scoreboard page in Chromium: cut connections lose nothing', () => {
     for (let i = 1; i <= n; i++) {
       if (i === 4) {
         // Server side: API Gateway's management API closes the page's connection.
-        await CloudDriver.until(
+        await waitUntil(
           async () => (await Promise.all((await driver.subscribers('browser-scores')).map((id) => driver.disconnect(id)))).includes(204),
           'a live connection to cut',
         );
@@ -45,7 +47,7 @@ maybe('scoreboard page in Chromium: cut connections lose nothing', () => {
       await sleep(40);
     }
     await page.waitForFunction((count) => (window as unknown as { received: unknown[] }).received.length >= count, n, { timeout: 15_000 });
-    await sleep(200);
+    await cloud.idle();
     expect(await seqsOnPage(page)).toEqual(oneTo(n));
     // Pushes run concurrently, so seq order may differ from publish order: the board shows the last seq's score.
     const lastHome = await page.evaluate(() => (window as unknown as { received: Array<{ data: { home: number } }> }).received.at(-1)!.data.home);

@@ -1,9 +1,10 @@
 import type { Browser } from 'playwright-core';
-import { chromiumAvailable, launchChromium } from '../support/browser';
+import { CHROMIUM_MISSING, launchChromium } from '../support/browser';
 import { startTestCloud, type TestCloud } from '../support/local-cloud';
 import { localTarget } from '../support/target';
+import { describeRequiring } from '../support/requirements';
 
-const maybe = chromiumAvailable() ? describe : describe.skip;
+const maybe = describeRequiring(CHROMIUM_MISSING);
 
 /** The page a person sees: Chromium opens it, an event is published through EventBridge, the page shows it. */
 maybe('scoreboard page in Chromium', () => {

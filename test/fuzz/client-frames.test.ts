@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import { ENV } from '../../shared/env';
 import { ERROR_CODES } from '../../shared/protocol';
-import { connectEvent, messageEvent } from '../support/apigw-events';
-import type { LocalDynamo } from '../support/dynalite';
-import { replyToEvent, startHandlersOnDynalite, type Handlers } from '../support/handlers';
+import { replyToEvent, startHandlersOnLocalAws, type Handlers } from '../support/handlers';
+import { apiGatewayEvent, type LocalAws } from '../support/local-services';
 import { FUZZ_RUNS, FUZZ_TIMEOUT_MS } from './runs';
 
 const TABLE_NAME = 'connections-fuzz';
@@ -47,33 +46,33 @@ const textFrame = fc.oneof(
   fc.constantFrom('', 'null', '[]', '{}', '"ping"', '{"action":null}', '{"action":["ping"]}', '{"__proto__":{"action":"ping"}}'),
 );
 
-describe('fuzz: client frames through the real $default handler against dynalite', () => {
-  let dynamo: LocalDynamo;
+describe('fuzz: client frames through the real $default handler against the local DynamoDB', () => {
+  let aws: LocalAws;
   let h: Handlers;
   beforeAll(async () => {
-    ({ dynamo, handlers: h } = await startHandlersOnDynalite(TABLE_NAME, {
+    ({ aws, handlers: h } = await startHandlersOnLocalAws(TABLE_NAME, {
       [ENV.MAX_MESSAGES_PER_MINUTE]: '60000',
       [ENV.MAX_SUBSCRIPTIONS]: '1000',
     }));
-    await h.connect(connectEvent('fuzz-conn'));
+    await h.connect(apiGatewayEvent.connect('fuzz-conn'));
   });
   afterAll(async () => {
-    await dynamo?.stop();
+    await aws?.stop();
   });
 
-  const reply = (event: ReturnType<typeof messageEvent>) => replyToEvent(h, event);
+  const reply = (event: ReturnType<typeof apiGatewayEvent.message>) => replyToEvent(h, event);
 
   it(`answers every text frame with a typed frame and stays usable (${FUZZ_RUNS} runs)`, async () => {
     await fc.assert(
       fc.asyncProperty(textFrame, async (frame) => {
-        const answer = await reply(messageEvent('fuzz-conn', frame));
+        const answer = await reply(apiGatewayEvent.message('fuzz-conn', frame));
         expect(REPLY_TYPES.has(answer.type)).toBe(true);
         if (answer.type === 'error') {
           expect(KNOWN_CODES.has(answer.code)).toBe(true);
           expect(answer.code).not.toBe(ERROR_CODES.InternalError);
           expect(answer.message.length).toBeGreaterThan(0);
         }
-        expect(await reply(messageEvent('fuzz-conn', '{"action":"ping"}'))).toEqual({ type: 'pong' });
+        expect(await reply(apiGatewayEvent.message('fuzz-conn', '{"action":"ping"}'))).toEqual({ type: 'pong' });
       }),
       { numRuns: FUZZ_RUNS },
     );
@@ -82,12 +81,12 @@ describe('fuzz: client frames through the real $default handler against dynalite
   it(`answers binary (base64) frames with a typed frame (${FUZZ_RUNS} runs)`, async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 2048 }), async (bytes) => {
-        const event = messageEvent('fuzz-conn', Buffer.from(bytes).toString('base64'));
+        const event = apiGatewayEvent.message('fuzz-conn', Buffer.from(bytes).toString('base64'));
         (event as { isBase64Encoded: boolean }).isBase64Encoded = true;
         const answer = await reply(event);
         expect(REPLY_TYPES.has(answer.type)).toBe(true);
         if (answer.type === 'error') expect(KNOWN_CODES.has(answer.code)).toBe(true);
-        expect(await reply(messageEvent('fuzz-conn', '{"action":"ping"}'))).toEqual({ type: 'pong' });
+        expect(await reply(apiGatewayEvent.message('fuzz-conn', '{"action":"ping"}'))).toEqual({ type: 'pong' });
       }),
       { numRuns: FUZZ_RUNS },
     );

@@ -25,15 +25,6 @@ export class CloudDriver {
     return res.status;
   }
 
-  /** Waits until `check` is true (polling), or fails with `what`. */
-  static async until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-    const end = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-
   destroy(): void {
     void this.target.stop();
   }

@@ -1,8 +1,10 @@
 import type { APIGatewayProxyResult, APIGatewayProxyWebsocketEventV2, EventBridgeEvent } from 'aws-lambda';
 import { ENV } from '../../shared/env';
 import type { ServerMessage } from '../../shared/protocol';
-import { messageEvent } from './apigw-events';
-import { startDynalite, TEST_AWS_ENV, type LocalDynamo } from './dynalite';
+import { ANONYMOUS_PRINCIPAL, AUTHORIZER_CONTEXT } from '../../shared/auth';
+import { policyResponse } from '../../lambdas/core/authorize-connection';
+import { apiGatewayEvent, startLocalAws, startTestGateway, TEST_AWS_ENV, type LocalAws, type TestGateway } from './local-services';
+import { TestClient } from './ws-client';
 
 /** The four handlers, as the stack bundles them. */
 export interface Handlers {
@@ -36,17 +38,13 @@ export function loadHandlers(env: Record<string, string | undefined>): Handlers 
 }
 
 /**
- * The environment of handlers on `dynamo`'s table `tableName`: test credentials, the dynalite endpoint,
- * the table and LOG_LEVEL=error; `extra` adds (or overrides) variables.
+ * The environment of handlers on `aws`'s table `tableName`: test credentials, the local AWS endpoint (DynamoDB
+ * and SQS), the table and LOG_LEVEL=error; `extra` adds (or overrides) variables.
  */
-export function dynaliteHandlerEnv(
-  dynamo: LocalDynamo,
-  tableName: string,
-  extra: Record<string, string> = {},
-): Record<string, string> {
+export function handlerEnv(aws: LocalAws, tableName: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     ...TEST_AWS_ENV,
-    AWS_ENDPOINT_URL: dynamo.endpoint,
+    AWS_ENDPOINT_URL: aws.endpoint,
     [ENV.CONNECTIONS_TABLE]: tableName,
     LOG_LEVEL: 'error',
     ...extra,
@@ -54,21 +52,91 @@ export function dynaliteHandlerEnv(
 }
 
 /**
- * Starts a dynalite, creates the connections table `tableName` in it and loads the handlers against it
- * (see {@link dynaliteHandlerEnv}; `extra` adds variables). Stop `dynamo` when done.
+ * Starts the local DynamoDB and SQS, creates the connections table `tableName` and loads the handlers against
+ * them (see {@link handlerEnv}; `extra` adds variables). Stop `aws` when done.
  */
-export async function startHandlersOnDynalite(
+export async function startHandlersOnLocalAws(
   tableName: string,
   extra: Record<string, string> = {},
-): Promise<{ dynamo: LocalDynamo; handlers: Handlers }> {
-  const dynamo = await startDynalite();
+): Promise<{ aws: LocalAws; handlers: Handlers }> {
+  const aws = await startLocalAws();
   try {
-    await dynamo.createTable(tableName);
-    return { dynamo, handlers: loadHandlers(dynaliteHandlerEnv(dynamo, tableName, extra)) };
+    await aws.createConnectionsTable(tableName);
+    return { aws, handlers: loadHandlers(handlerEnv(aws, tableName, extra)) };
   } catch (error) {
-    await dynamo.stop();
+    await aws.stop();
     throw error;
   }
+}
+
+/** A real `ws` client connected through a handler gateway, with the id the gateway gave it. */
+export interface LiveConnection {
+  readonly client: TestClient;
+  readonly connectionId: string;
+}
+
+/** The local gateway running the handlers' routes, and a way to connect clients to it. */
+export interface HandlerGateway {
+  readonly gateway: TestGateway;
+  /** Connects a client (as `user` when given, else anonymously); resolves once it is open. */
+  connect(options?: { user?: string }): Promise<LiveConnection>;
+  /** Closes the clients, then the gateway. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the local gateway with `handlers` as its `$connect`, `$disconnect` and `$default` (two-way) routes,
+ * as the stack wires them. Its authorizer stands in for the product's token authorizer (not under test here):
+ * it allows every client, as the user named by the `user` query parameter or anonymously.
+ */
+export async function startHandlerGateway(handlers: Handlers): Promise<HandlerGateway> {
+  const idsByTag = new Map<string, string>();
+  const clients: TestClient[] = [];
+  let tags = 0;
+  // Once the test is done its registry is thrown away: the closing connections' $disconnect does not need it.
+  let stopping = false;
+  const gateway = await startTestGateway({
+    authorizer: {
+      identitySources: [],
+      invoke: async (event) => {
+        const { methodArn, queryStringParameters } = event as { methodArn: string; queryStringParameters?: Record<string, string> };
+        const user = queryStringParameters?.user;
+        return user
+          ? policyResponse(user, 'Allow', methodArn, { [AUTHORIZER_CONTEXT.userId]: user, [AUTHORIZER_CONTEXT.anonymous]: false })
+          : policyResponse(ANONYMOUS_PRINCIPAL, 'Allow', methodArn, { [AUTHORIZER_CONTEXT.anonymous]: true });
+      },
+    },
+    routes: {
+      $connect: {
+        invoke: async (event) => {
+          const e = event as APIGatewayProxyWebsocketEventV2 & { queryStringParameters?: Record<string, string> };
+          const result = await handlers.connect(e);
+          const tag = e.queryStringParameters?.tag;
+          if (tag !== undefined && result.statusCode === 200) idsByTag.set(tag, e.requestContext.connectionId);
+          return result;
+        },
+      },
+      $disconnect: { invoke: async (event) => (stopping ? { statusCode: 200 } : handlers.disconnect(event as APIGatewayProxyWebsocketEventV2)) },
+      $default: { invoke: (event) => handlers.default(event as APIGatewayProxyWebsocketEventV2), returnResponse: true },
+    },
+  });
+  return {
+    gateway,
+    async connect(options = {}) {
+      const tag = `t${++tags}`;
+      const query = new URLSearchParams({ tag, ...(options.user !== undefined && { user: options.user }) });
+      const client = await TestClient.connect(`${gateway.url}?${query}`);
+      clients.push(client);
+      const connectionId = idsByTag.get(tag);
+      if (connectionId === undefined) throw new Error(`connection ${tag} opened without a $connect`);
+      return { client, connectionId };
+    },
+    async stop() {
+      stopping = true;
+      for (const c of clients) c.close();
+      await gateway.stop();
+    },
+  };
 }
 
 /** Gives `$default` a MESSAGE event, expects status 200 and returns the parsed reply frame. */
@@ -83,7 +151,7 @@ export async function replyToEvent(handlers: Handlers, event: APIGatewayProxyWeb
  * expects status 200 and returns the parsed reply frame.
  */
 export function replyTo(handlers: Handlers, connectionId: string, frame: unknown): Promise<ServerMessage> {
-  return replyToEvent(handlers, messageEvent(connectionId, typeof frame === 'string' ? frame : JSON.stringify(frame)));
+  return replyToEvent(handlers, apiGatewayEvent.message(connectionId, typeof frame === 'string' ? frame : JSON.stringify(frame)));
 }
 
 /** Runs `task` over `items` with at most `limit` in flight. */

@@ -41,6 +41,22 @@ export class InMemoryConnectionStore implements ConnectionStore {
     subs.delete(channel);
   }
 
+  /**
+   * What DynamoDB's TTL does to the table, at once: deletes every connection whose `ttl` (epoch seconds) is
+   * before `nowSeconds`, with its subscriptions. @returns how many connections expired
+   */
+  expire(nowSeconds: number): number {
+    let n = 0;
+    for (const [id, r] of this.connections) {
+      if (r.ttl < nowSeconds) {
+        this.connections.delete(id);
+        this.subscriptions.delete(id);
+        n++;
+      }
+    }
+    return n;
+  }
+
   async *audience(audience: Audience): AsyncIterable<readonly string[]> {
     const all = [...this.connections.values()];
     let ids: string[];

@@ -47,6 +47,17 @@ export class TestClient {
     await this.next((m) => m.type === 'subscribed' && m.channel === channel);
   }
 
+  /**
+   * Resolves once every frame the server sent before this call has arrived: a ping's pong is written after
+   * them on the same socket.
+   */
+  async flush(): Promise<void> {
+    const pongs = () => this.frames.filter((m) => m.type === 'pong').length;
+    const before = pongs();
+    this.send({ action: 'ping' });
+    await this.next(() => pongs() > before);
+  }
+
   messages(): any[] {
     return this.frames.filter((m) => m.type === 'message');
   }

@@ -2,17 +2,27 @@ import WebSocket from 'ws';
 import { PushClient, type ChannelMessage, type ConnectionState, type PushClientOptions, type WebSocketConstructor } from '../../../client/src';
 import { CloudDriver, oneTo } from '../../support/continuity';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
+import { waitUntil } from '../../support/wait-until';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A PushClient over `ws` that records what it delivers, its states and gaps. */
+/** A PushClient over `ws` that records what it delivers, its states, gaps and the pongs its heartbeats got. */
 function recordingClient(cloud: TestCloud, channel: string, options: Partial<PushClientOptions> = {}) {
   const received: ChannelMessage[] = [];
   const states: ConnectionState[] = [];
   const gaps: Array<{ from: number; to: number }> = [];
+  let pongs = 0;
+  class CountingWebSocket extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols);
+      this.on('message', (data) => {
+        if (/^\{"type":"pong"/.test(String(data))) pongs++;
+      });
+    }
+  }
   const client = new PushClient({
     url: cloud.webSocketUrl,
-    WebSocket: WebSocket as unknown as WebSocketConstructor,
+    WebSocket: CountingWebSocket as unknown as WebSocketConstructor,
     backoff: { initialDelayMs: 50, maxDelayMs: 300 },
     holeTimeoutMs: 300,
     catchUpDelayMs: 300,
@@ -23,7 +33,7 @@ function recordingClient(cloud: TestCloud, channel: string, options: Partial<Pus
   let confirmed = 0;
   client.on('subscribed', () => confirmed++);
   client.subscribe(channel, (m) => received.push(m));
-  return { client, received, states, gaps, confirmedCount: () => confirmed };
+  return { client, received, states, gaps, confirmedCount: () => confirmed, pongCount: () => pongs };
 }
 
 /** Publishes `n` events on `channel`, one every `everyMs`, running `during(i)` before event i. */
@@ -56,10 +66,10 @@ async function expectSeriesDelivered(
 ): Promise<Recording> {
   const r = recordingClient(cloud, channel, series.client);
   clients.push(r.client);
-  await CloudDriver.until(() => r.confirmedCount() > 0, 'the subscription');
+  await waitUntil(() => r.confirmedCount() > 0, 'the subscription');
   const ids = await publishSeries(driver, channel, series.n, series.everyMs, (i) => series.during?.(i, r));
-  await CloudDriver.until(() => r.received.length >= ids.length, `${series.n} messages (got ${r.received.length})`);
-  await sleep(200);
+  await waitUntil(() => r.received.length >= ids.length, `${series.n} messages (got ${r.received.length})`);
+  await cloud.idle();
   expectExactlyOnceInOrder(r.received, ids);
   return r;
 }
@@ -87,7 +97,7 @@ describe('client continuity against the local cloud: cut connections lose nothin
           if (i === 4 || i === 9) {
             // The registry may still list an earlier, already closed connection (410): cut every listed one
             // until the live connection is among them.
-            await CloudDriver.until(
+            await waitUntil(
               async () => (await Promise.all((await driver.subscribers('cut-delete')).map((id) => driver.disconnect(id)))).includes(204),
               'a live connection to cut',
             );
@@ -112,9 +122,9 @@ describe('client continuity against the local cloud: cut connections lose nothin
 
     it('resumes from a kept position (e.g. a page reload) with `since`', async () => {
       const first = recordingClient(cloud, 'reload');
-      await CloudDriver.until(() => first.confirmedCount() > 0, 'the subscription');
+      await waitUntil(() => first.confirmedCount() > 0, 'the subscription');
       const ids = await publishSeries(driver, 'reload', 3, 0);
-      await CloudDriver.until(() => first.received.length === 3, 'three messages');
+      await waitUntil(() => first.received.length === 3, 'three messages');
       const kept = first.client.positions().reload!;
       first.client.close();
       ids.push(...(await publishSeries(driver, 'reload', 3, 0)));
@@ -124,7 +134,7 @@ describe('client continuity against the local cloud: cut connections lose nothin
       second.client.unsubscribe('reload');
       second.client.subscribe('reload', (m) => second.received.push(m), { since: kept });
       second.client.connect();
-      await CloudDriver.until(() => second.received.length === 3, 'the three missed messages');
+      await waitUntil(() => second.received.length === 3, 'the three missed messages');
       expect(second.received.map((m) => [m.seq, m.replayed])).toEqual([[4, true], [5, true], [6, true]]);
       expectExactlyOnceInOrder([...first.received, ...second.received], ids);
     });
@@ -149,8 +159,11 @@ describe('client continuity against the local cloud: cut connections lose nothin
       const r = await expectSeriesDelivered({ cloud, driver, clients }, 'idle', {
         n: 9,
         everyMs: 0,
-        during: async (i) => {
-          if (i === 4 || i === 7) await sleep(900);
+        during: async (i, rec) => {
+          if (i === 4 || i === 7) {
+            const cuts = rec.states.filter((s) => s === 'reconnecting').length;
+            await waitUntil(() => rec.states.filter((s) => s === 'reconnecting').length > cuts, 'the idle timeout to close the connection');
+          }
         },
         client: { heartbeatIntervalMs: 0, maxConnectionAgeMs: 0 },
       });
@@ -160,8 +173,9 @@ describe('client continuity against the local cloud: cut connections lose nothin
     it('the heartbeat keeps an idle connection open', async () => {
       const r = recordingClient(cloud, 'heartbeat', { heartbeatIntervalMs: 200, maxConnectionAgeMs: 0 });
       clients.push(r.client);
-      await CloudDriver.until(() => r.confirmedCount() > 0, 'the subscription');
-      await sleep(1500); // longer than the idle timeout, shorter than the lifetime
+      await waitUntil(() => r.confirmedCount() > 0, 'the subscription');
+      // Six heartbeats (one every 200 ms) answered: over a second, well past the idle timeout, under the lifetime.
+      await waitUntil(() => r.pongCount() >= 6, 'six answered heartbeats');
       expect(r.states).not.toContain('reconnecting');
       r.client.close();
     });
@@ -200,9 +214,9 @@ describe('client continuity against the local cloud: cut connections lose nothin
 
     it('an absence longer than the window is reported as a gap, then what is retained is replayed', async () => {
       const r = recordingClient(cloud, 'window');
-      await CloudDriver.until(() => r.confirmedCount() > 0, 'the subscription');
+      await waitUntil(() => r.confirmedCount() > 0, 'the subscription');
       const ids = await publishSeries(driver, 'window', 2, 0);
-      await CloudDriver.until(() => r.received.length === 2, 'two messages');
+      await waitUntil(() => r.received.length === 2, 'two messages');
       const kept = r.client.positions().window!;
       r.client.close();
       ids.push(...(await publishSeries(driver, 'window', 3, 0))); // 3..5: will expire
@@ -215,7 +229,7 @@ describe('client continuity against the local cloud: cut connections lose nothin
       back.client.unsubscribe('window');
       back.client.subscribe('window', (m) => back.received.push(m), { since: kept });
       back.client.connect();
-      await CloudDriver.until(() => back.received.length === 2, 'the retained messages');
+      await waitUntil(() => back.received.length === 2, 'the retained messages');
       expect(back.gaps).toEqual([{ from: 3, to: 5 }]);
       expect(back.received.map((m) => m.seq)).toEqual([6, 7]);
       expect(new Set(back.received.map((m) => m.id))).toEqual(new Set(ids.slice(5))); // pushed concurrently: seq order may differ from publish order

@@ -2,36 +2,36 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ENV } from '../../../shared/env';
 import { ERROR_CODES } from '../../../shared/protocol';
 import { META, TABLE, keys } from '../../../shared/table-schema';
-import { connectEvent } from '../../support/apigw-events';
-import type { LocalDynamo } from '../../support/dynalite';
-import { replyTo, startHandlersOnDynalite, type Handlers } from '../../support/handlers';
+import { replyTo, startHandlersOnLocalAws, type Handlers } from '../../support/handlers';
+import { apiGatewayEvent, type LocalAws } from '../../support/local-services';
 import { captureStdout } from '../../support/logs';
 
 const TABLE_NAME = 'connections-auth';
 const MAX_PER_MINUTE = 4;
 
-/** A `$connect` event as API Gateway sends it after our authorizer allowed it. */
-function authorizedConnect(connectionId: string, authorizer: Record<string, unknown>, headers: Record<string, string> = {}) {
-  const event = connectEvent(connectionId) as unknown as { headers: Record<string, string>; requestContext: Record<string, unknown> };
-  event.headers = { ...event.headers, ...headers };
-  event.requestContext.authorizer = { ...authorizer, integrationLatency: 1 };
-  return event as never;
+/** A `$connect` event as API Gateway sends it after our authorizer allowed it (`principalId` and `context`). */
+function authorizedConnect(
+  connectionId: string,
+  { principalId, ...context }: { principalId?: string } & Record<string, string | boolean>,
+  headers: Record<string, string> = {},
+) {
+  return apiGatewayEvent.connect(connectionId, { principalId, context, headers });
 }
 
-describe('$connect and $default with authorizer context, origin allowlist and rate limit (dynalite)', () => {
-  let dynamo: LocalDynamo;
+describe('$connect and $default with authorizer context, origin allowlist and rate limit (local DynamoDB)', () => {
+  let aws: LocalAws;
   let h: Handlers;
-  const meta = (id: string) => dynamo.metaItem(TABLE_NAME, id);
+  const meta = (id: string) => aws.metaItem(TABLE_NAME, id);
   const send = (id: string, frame: unknown) => replyTo(h, id, frame);
 
   beforeAll(async () => {
-    ({ dynamo, handlers: h } = await startHandlersOnDynalite(TABLE_NAME, {
+    ({ aws, handlers: h } = await startHandlersOnLocalAws(TABLE_NAME, {
       [ENV.ALLOWED_ORIGINS]: 'https://app.example.com,http://localhost:5173',
       [ENV.MAX_MESSAGES_PER_MINUTE]: String(MAX_PER_MINUTE),
     }));
   });
   afterAll(async () => {
-    await dynamo?.stop();
+    await aws?.stop();
   });
 
   it('stores the user and channel permissions from the authorizer, and echoes only the protocol name', async () => {
@@ -54,7 +54,7 @@ describe('$connect and $default with authorizer context, origin allowlist and ra
     await h.connect(authorizedConnect('p3', { principalId: 'bob', userId: 'bob', channels: 'private-team-7-*', anonymous: false }));
     expect(await send('p3', { action: 'subscribe', channel: 'private-team-42-a' })).toMatchObject({ type: 'error', code: ERROR_CODES.Forbidden });
     expect(await send('p3', { action: 'subscribe', channel: 'private-team-7-a' })).toMatchObject({ type: 'subscribed', channel: 'private-team-7-a' });
-    const sub = await dynamo.documentClient.send(new GetCommand({ TableName: TABLE_NAME, Key: { [TABLE.partitionKey]: keys.connection('p3'), [TABLE.sortKey]: keys.subscription('private-team-42-a') } }));
+    const sub = await aws.documentClient.send(new GetCommand({ TableName: TABLE_NAME, Key: { [TABLE.partitionKey]: keys.connection('p3'), [TABLE.sortKey]: keys.subscription('private-team-42-a') } }));
     expect(sub.Item).toBeUndefined();
   });
 

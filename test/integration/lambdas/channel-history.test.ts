@@ -1,22 +1,22 @@
 import { DynamoDbChannelHistory } from '../../../lambdas/adapters/dynamodb-channel-history';
 import { withSeq, MAX_CHANNEL_MESSAGE_BYTES } from '../../../lambdas/core/sequence-push';
 import { validateDetail } from '../../../lambdas/core/validate-detail';
-import { startDynalite, type LocalDynamo } from '../../support/dynalite';
+import { startLocalAws, type LocalAws } from '../../support/local-services';
 
-/** Sequence numbers and replay history against dynalite (a real DynamoDB API), through `withSeq`. */
+/** Sequence numbers and replay history against the local DynamoDB (dynalite), through `withSeq`. */
 describe('channel sequence and history (DynamoDbChannelHistory + withSeq)', () => {
   const table = 'history-test';
-  let dynamo: LocalDynamo;
+  let aws: LocalAws;
   let history: DynamoDbChannelHistory;
   const event = (id: string, detail: unknown) => ({ id, 'detail-type': 'WebSocketPush', source: 'test', detail });
   const sequencer = () => ({ history, replayWindowSeconds: 300 });
 
   beforeAll(async () => {
-    dynamo = await startDynalite();
-    await dynamo.createTable(table);
-    history = new DynamoDbChannelHistory(dynamo.documentClient, table);
+    aws = await startLocalAws();
+    await aws.createConnectionsTable(table);
+    history = new DynamoDbChannelHistory(aws.documentClient, table);
   });
-  afterAll(() => dynamo?.stop());
+  afterAll(() => aws?.stop());
 
   it('takes seqs atomically: concurrent takers get 1..N, each once', async () => {
     const seqs = await Promise.all(Array.from({ length: 20 }, () => history.nextSeq('atomic', Date.now())));

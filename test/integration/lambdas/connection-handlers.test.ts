@@ -2,9 +2,8 @@ import { ENV } from '../../../shared/env';
 import { ERROR_CODES } from '../../../shared/protocol';
 import { MAX_MESSAGE_BYTES } from '../../../shared/limits';
 import { TABLE, keys, shardOf } from '../../../shared/table-schema';
-import { connectEvent, disconnectEvent, messageEvent } from '../../support/apigw-events';
-import type { LocalDynamo } from '../../support/dynalite';
-import { loadHandlers, replyTo, startHandlersOnDynalite, type Handlers } from '../../support/handlers';
+import { loadHandlers, replyTo, startHandlersOnLocalAws, type Handlers } from '../../support/handlers';
+import { apiGatewayEvent, type LocalAws } from '../../support/local-services';
 import { captureStdout } from '../../support/logs';
 
 const TABLE_NAME = 'connections-lifecycle';
@@ -12,12 +11,12 @@ const SHARDS = 4;
 const MAX_SUBS = 3;
 const TTL = 3 * 60 * 60;
 
-describe('connection handlers against dynalite', () => {
-  let dynamo: LocalDynamo;
+describe('connection handlers against the local DynamoDB', () => {
+  let aws: LocalAws;
   let h: Handlers;
 
   beforeAll(async () => {
-    ({ dynamo, handlers: h } = await startHandlersOnDynalite(TABLE_NAME, {
+    ({ aws, handlers: h } = await startHandlersOnLocalAws(TABLE_NAME, {
       [ENV.BROADCAST_SHARDS]: String(SHARDS),
       [ENV.MAX_SUBSCRIPTIONS]: String(MAX_SUBS),
       [ENV.CONNECTION_TTL_SECONDS]: String(TTL),
@@ -25,16 +24,16 @@ describe('connection handlers against dynalite', () => {
     }));
   });
   afterAll(async () => {
-    await dynamo?.stop();
+    await aws?.stop();
   });
 
-  const itemsOf = (connectionId: string) => dynamo.connectionItems(TABLE_NAME, connectionId);
+  const itemsOf = (connectionId: string) => aws.connectionItems(TABLE_NAME, connectionId);
   const reply = (connectionId: string, body: string) => replyTo(h, connectionId, body);
 
   it('runs connect → subscribe → ping → unsubscribe → disconnect and keeps the records right', async () => {
     const id = 'Lc1kmxc2VNjMCFIA=';
     const before = Math.floor(Date.now() / 1000);
-    expect(await h.connect(connectEvent(id))).toMatchObject({ statusCode: 200 });
+    expect(await h.connect(apiGatewayEvent.connect(id))).toMatchObject({ statusCode: 200 });
 
     const [meta] = await itemsOf(id);
     expect(meta).toEqual({
@@ -68,20 +67,20 @@ describe('connection handlers against dynalite', () => {
     expect(await reply(id, '{"action":"unsubscribe","channel":"news"}')).toEqual({ type: 'unsubscribed', channel: 'news' });
     expect((await itemsOf(id)).map((i) => i[TABLE.sortKey])).toEqual([keys.meta, keys.subscription('scores')]);
 
-    expect(await h.disconnect(disconnectEvent(id))).toMatchObject({ statusCode: 200 });
+    expect(await h.disconnect(apiGatewayEvent.disconnect(id))).toMatchObject({ statusCode: 200 });
     expect(await itemsOf(id)).toEqual([]);
     // Disconnecting again (best-effort $disconnect, or after a 410 already removed it) is fine.
-    expect(await h.disconnect(disconnectEvent(id))).toMatchObject({ statusCode: 200 });
+    expect(await h.disconnect(apiGatewayEvent.disconnect(id))).toMatchObject({ statusCode: 200 });
   });
 
   it('disconnect removes the meta item and every subscription, across query pages and batches', async () => {
     const id = 'many-subs';
     // More items than one BatchWriteItem (25) and many query pages (QUERY_PAGE_SIZE=2): written
     // directly, as MAX_SUBSCRIPTIONS is small here.
-    await h.connect(connectEvent(id));
+    await h.connect(apiGatewayEvent.connect(id));
     const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
     for (let i = 0; i < 30; i++) {
-      await dynamo.documentClient.send(
+      await aws.documentClient.send(
         new PutCommand({
           TableName: TABLE_NAME,
           Item: { [TABLE.partitionKey]: keys.connection(id), [TABLE.sortKey]: keys.subscription(`ch${i}`), connectionId: id, channel: `ch${i}`, [TABLE.audienceIndex.partitionKey]: keys.channelAudience(`ch${i}`) },
@@ -89,14 +88,14 @@ describe('connection handlers against dynalite', () => {
       );
     }
     expect(await itemsOf(id)).toHaveLength(31);
-    expect(await h.disconnect(disconnectEvent(id))).toMatchObject({ statusCode: 200 });
+    expect(await h.disconnect(apiGatewayEvent.disconnect(id))).toMatchObject({ statusCode: 200 });
     expect(await itemsOf(id)).toEqual([]);
   });
 
   it('records the authorizer user (principalId or userId) on the meta item', async () => {
-    await h.connect(connectEvent('u1', { principalId: 'alice' }));
-    await h.connect(connectEvent('u2', { userId: 'bob', principalId: 'ignored' }));
-    const get = (id: string) => dynamo.metaItem(TABLE_NAME, id);
+    await h.connect(apiGatewayEvent.connect('u1', { principalId: 'alice' }));
+    await h.connect(apiGatewayEvent.connect('u2', { principalId: 'ignored', context: { userId: 'bob' } }));
+    const get = (id: string) => aws.metaItem(TABLE_NAME, id);
     expect(await get('u1')).toMatchObject({ userId: 'alice', [TABLE.audienceIndex.partitionKey]: keys.userAudience('alice') });
     expect(await get('u2')).toMatchObject({ userId: 'bob', [TABLE.audienceIndex.partitionKey]: keys.userAudience('bob') });
   });
@@ -111,7 +110,7 @@ describe('connection handlers against dynalite', () => {
     ['an empty channel', '{"action":"unsubscribe","channel":""}', ERROR_CODES.InvalidChannel],
     ['a frame over 128 KB', JSON.stringify({ action: 'ping', pad: 'x'.repeat(MAX_MESSAGE_BYTES) }), ERROR_CODES.MessageTooLarge],
   ])('answers %s with a typed error frame', async (_label, body, code) => {
-    await h.connect(connectEvent('bad-frames'));
+    await h.connect(apiGatewayEvent.connect('bad-frames'));
     const frame = await reply('bad-frames', body);
     expect(frame).toEqual({ type: 'error', code, message: expect.any(String) });
   });
@@ -124,7 +123,7 @@ describe('connection handlers against dynalite', () => {
 
   it('enforces MAX_SUBSCRIPTIONS and lets a connection re-subscribe at the limit', async () => {
     const id = 'limit';
-    await h.connect(connectEvent(id));
+    await h.connect(apiGatewayEvent.connect(id));
     for (let i = 0; i < MAX_SUBS; i++) expect(await reply(id, `{"action":"subscribe","channel":"c${i}"}`)).toMatchObject({ type: 'subscribed' });
     expect(await reply(id, '{"action":"subscribe","channel":"c0"}')).toMatchObject({ type: 'subscribed' });
     expect(await reply(id, '{"action":"subscribe","channel":"one-more"}')).toMatchObject({
@@ -147,13 +146,13 @@ describe('connection handlers against dynalite', () => {
     });
 
     it('connect answers 500 so API Gateway refuses the handshake, and logs why', async () => {
-      const { result, lines } = await captureStdout(() => broken.connect(connectEvent('x1')));
+      const { result, lines } = await captureStdout(() => broken.connect(apiGatewayEvent.connect('x1')));
       expect(result.statusCode).toBe(500);
       expect(lines).toEqual([expect.objectContaining({ level: 'ERROR', message: 'connect failed', connectionId: 'x1' })]);
     });
 
     it('default answers an InternalError frame and does not throw', async () => {
-      const { result } = await captureStdout(() => broken.default(messageEvent('x1', '{"action":"subscribe","channel":"a"}')));
+      const { result } = await captureStdout(() => broken.default(apiGatewayEvent.message('x1', '{"action":"subscribe","channel":"a"}')));
       expect(result.statusCode).toBe(200);
       expect(JSON.parse(result.body)).toMatchObject({ type: 'error', code: ERROR_CODES.InternalError });
     });
@@ -162,7 +161,7 @@ describe('connection handlers against dynalite', () => {
   it('answers every frame with InternalError (not a throw) when the configuration is invalid', async () => {
     const misconfigured = loadHandlers({ [ENV.CONNECTIONS_TABLE]: TABLE_NAME, [ENV.MAX_SUBSCRIPTIONS]: 'lots' });
     try {
-      const { result, lines } = await captureStdout(() => misconfigured.default(messageEvent('x', '{"action":"ping"}')));
+      const { result, lines } = await captureStdout(() => misconfigured.default(apiGatewayEvent.message('x', '{"action":"ping"}')));
       expect(JSON.parse(result.body)).toMatchObject({ type: 'error', code: ERROR_CODES.InternalError });
       expect(lines[0]).toMatchObject({ level: 'ERROR', error: expect.objectContaining({ name: 'InvalidConfigError', message: expect.stringContaining(ENV.MAX_SUBSCRIPTIONS) }) });
     } finally {

@@ -3,12 +3,10 @@ import { ENV } from '../../../shared/env';
 import type { PushMessage } from '../../../shared/protocol';
 import { MAX_MESSAGE_BYTES } from '../../../shared/limits';
 import { TABLE, keys, shardOf } from '../../../shared/table-schema';
-import { connectEvent, messageEvent, pushEvent, STAGE } from '../../support/apigw-events';
-import { startDynalite, type LocalDynamo } from '../../support/dynalite';
-import { dynaliteHandlerEnv, inPool, loadHandlers, type Handlers } from '../../support/handlers';
+import { handlerEnv, inPool, loadHandlers, startHandlerGateway, type HandlerGateway, type Handlers, type LiveConnection } from '../../support/handlers';
+import { apiGatewayEvent, pushEvent, startLocalAws, type LocalAws, type TestGateway } from '../../support/local-services';
 import { captureStdout } from '../../support/logs';
-import { gone, serverError, startManagementApiStub, throttled, type ManagementApiStub } from '../../support/management-api-stub';
-import { startSqsStub, type SqsStub } from '../../support/sqs-stub';
+import { waitUntil } from '../../support/wait-until';
 
 const TABLE_NAME = 'connections-push';
 const SHARDS = 4;
@@ -16,56 +14,77 @@ const PAGE_SIZE = 50;
 const CONCURRENCY = 16;
 
 /*
- * The push handler against real parts on loopback: dynalite for the registry, an HTTP server that
- * answers like API Gateway's management API, and a minimal SQS JSON-protocol stub for the dead-letter
- * queue (the project's local SQS arrives with the local-cloud work; this file must not depend on it).
+ * The push handler against the local cloud's parts on loopback: the local DynamoDB for the registry, the
+ * local SQS for the dead-letter queue (both behind the local AWS endpoint), and the local gateway's management
+ * API with real `ws` clients connected through the handlers' own routes. Answers the gateway cannot produce by
+ * itself (429, 500, 403 on a live connection) come from its fault script.
  */
 describe('push handler', () => {
-  let dynamo: LocalDynamo;
-  let api: ManagementApiStub;
-  let sqs: SqsStub;
+  let aws: LocalAws;
+  let gw: HandlerGateway;
+  let api: TestGateway;
   let h: Handlers;
   let env: Record<string, string>;
+  let deadLetterQueueUrl: string;
 
   beforeAll(async () => {
-    [dynamo, api, sqs] = await Promise.all([startDynalite(), startManagementApiStub(STAGE), startSqsStub()]);
-    await dynamo.createTable(TABLE_NAME);
-    env = dynaliteHandlerEnv(dynamo, TABLE_NAME, {
-      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-      [ENV.CALLBACK_URL]: api.callbackUrl,
-      [ENV.DEAD_LETTER_QUEUE_URL]: sqs.queueUrl,
+    aws = await startLocalAws();
+    await aws.createConnectionsTable(TABLE_NAME);
+    deadLetterQueueUrl = aws.createQueue('dead-letters');
+    env = handlerEnv(aws, TABLE_NAME, {
+      [ENV.DEAD_LETTER_QUEUE_URL]: deadLetterQueueUrl,
       [ENV.BROADCAST_SHARDS]: String(SHARDS),
       [ENV.QUERY_PAGE_SIZE]: String(PAGE_SIZE),
       [ENV.DELIVERY_CONCURRENCY]: String(CONCURRENCY),
     });
+    // CALLBACK_URL is read on the first push, once the gateway (which runs these handlers' routes) listens.
     h = loadHandlers(env);
+    gw = await startHandlerGateway(h);
+    api = gw.gateway;
+    env[ENV.CALLBACK_URL] = api.callbackUrl;
+    process.env[ENV.CALLBACK_URL] = api.callbackUrl;
   });
   afterAll(async () => {
-    await Promise.all([dynamo?.stop(), api?.stop(), sqs?.stop()]);
+    await gw?.stop();
+    await aws?.stop();
   });
-  beforeEach(() => {
+  beforeEach(async () => {
     api.reset();
-    sqs.messages.length = 0;
-    sqs.failing = false;
+    await aws.drainQueue(deadLetterQueueUrl);
   });
 
-  /** Connects `ids` through the $connect handler and subscribes each to `channels` through $default. */
-  async function connect(ids: string[], options: { channels?: string[]; principalId?: string } = {}) {
-    await inPool(ids, 32, async (id) => {
-      expect((await h.connect(connectEvent(id, options.principalId ? { principalId: options.principalId } : {}))).statusCode).toBe(200);
+  /** Connects `count` clients through the gateway and subscribes each to `channels`. */
+  async function connect(count: number, options: { channels?: string[]; user?: string } = {}): Promise<LiveConnection[]> {
+    const out: LiveConnection[] = [];
+    await inPool(Array.from({ length: count }, (_, i) => i), 32, async () => {
+      const live = await gw.connect(options.user !== undefined ? { user: options.user } : {});
       for (const channel of options.channels ?? []) {
-        const reply = await h.default(messageEvent(id, JSON.stringify({ action: 'subscribe', channel })));
-        expect(JSON.parse(reply.body)).toEqual({ type: 'subscribed', channel, seq: 0 }); // seq: the channel's latest (none yet)
+        live.client.send({ action: 'subscribe', channel });
+        const reply = await live.client.next((m) => m.type === 'error' || (m.type === 'subscribed' && m.channel === channel));
+        expect(reply).toEqual({ type: 'subscribed', channel, seq: 0 }); // seq: the channel's latest (none yet)
       }
+      out.push(live);
     });
+    return out;
   }
-  const received = (id: string): PushMessage[] => (api.delivered().get(id) ?? []).map((b) => JSON.parse(b) as PushMessage);
-  const itemsOf = (id: string) => dynamo.connectionItems(TABLE_NAME, id);
+  /** Registers a connection the gateway does not have (a stale record): the management API answers it 410. */
+  async function registerStale(connectionId: string, channels: string[]) {
+    expect((await h.connect(apiGatewayEvent.connect(connectionId))).statusCode).toBe(200);
+    for (const channel of channels) {
+      const reply = await h.default(apiGatewayEvent.message(connectionId, JSON.stringify({ action: 'subscribe', channel })));
+      expect(JSON.parse(reply.body)).toMatchObject({ type: 'subscribed', channel });
+    }
+  }
+  const received = (c: LiveConnection): PushMessage[] => c.client.messages() as PushMessage[];
+  /** Waits until every one of `conns` has received `count` messages. */
+  const receivedBy = (conns: LiveConnection[], count = 1) =>
+    waitUntil(() => conns.every((c) => received(c).length >= count), `${count} message(s) on each of ${conns.length} clients`, { timeoutMs: 60_000 });
+  const statusesOf = (c: LiveConnection) => api.calls.filter((r) => r.connectionId === c.connectionId).map((r) => r.status);
+  const itemsOf = (id: string) => aws.connectionItems(TABLE_NAME, id);
 
   it('reaches all 2,500 subscribers of a channel through paginated queries (QUERY_PAGE_SIZE=50)', async () => {
-    const ids = Array.from({ length: 2500 }, (_, i) => `big-${i.toString(36)}-${(i * 7919).toString(36)}=`);
     const t0 = Date.now();
-    await connect(ids, { channels: ['big'] });
+    const conns = await connect(2500, { channels: ['big'] });
     const registeredMs = Date.now() - t0;
 
     const event = pushEvent({ channel: 'big', data: { score: [2, 1] } });
@@ -75,28 +94,30 @@ describe('push handler', () => {
 
     const delivered = api.delivered();
     expect(delivered.size).toBe(2500);
-    for (const id of ids) {
-      expect(delivered.get(id)).toHaveLength(1);
+    for (const c of conns) {
+      expect(delivered.get(c.connectionId)).toBe(1);
     }
-    expect(received(ids[1234]!)).toEqual([{ type: 'message', channel: 'big', id: event.id, seq: 1, data: { score: [2, 1] } }]);
+    await receivedBy(conns);
+    expect(received(conns[1234]!)).toEqual([{ type: 'message', channel: 'big', id: event.id, seq: 1, data: { score: [2, 1] } }]);
     expect(api.maxInFlight).toBeLessThanOrEqual(CONCURRENCY);
     // Recorded for the report; bounds are only sanity limits on a shared 2-core machine.
     // eslint-disable-next-line no-console
     console.info(`registered 2,500 in ${registeredMs} ms; pushed to 2,500 in ${pushMs} ms`);
-  }, 90_000);
+  }, 180_000);
 
   it('a 410 removes exactly that connection and its subscriptions, not the others', async () => {
-    await connect(['g1', 'g2', 'g3'], { channels: ['gone-test', 'other'] });
-    api.program('g2', [gone]);
+    const [g1, g3] = await connect(2, { channels: ['gone-test', 'other'] });
+    await registerStale('g2-stale', ['gone-test', 'other']);
     const { lines } = await captureStdout(async () => {
       const fresh = loadHandlers({ ...env, LOG_LEVEL: 'info' });
       await fresh.push(pushEvent({ channel: 'gone-test', data: 'secret-payload' }));
     });
-    expect(received('g1')).toHaveLength(1);
-    expect(received('g3')).toHaveLength(1);
-    expect(await itemsOf('g2')).toEqual([]);
-    expect(await itemsOf('g1')).toHaveLength(3);
-    expect(await itemsOf('g3')).toHaveLength(3);
+    await receivedBy([g1!, g3!]);
+    expect(received(g1!)).toHaveLength(1);
+    expect(received(g3!)).toHaveLength(1);
+    expect(await itemsOf('g2-stale')).toEqual([]);
+    expect(await itemsOf(g1!.connectionId)).toHaveLength(3);
+    expect(await itemsOf(g3!.connectionId)).toHaveLength(3);
 
     // One JSON line with the report; never the payload.
     const report = lines.filter((l) => l.message === 'push delivered');
@@ -106,52 +127,52 @@ describe('push handler', () => {
     // A second push no longer tries g2.
     api.reset();
     await h.push(pushEvent({ channel: 'gone-test', data: 2 }));
-    expect(api.requests.map((r) => r.connectionId).sort()).toEqual(['g1', 'g3']);
+    expect(api.calls.map((r) => r.connectionId).sort()).toEqual([g1!.connectionId, g3!.connectionId].sort());
   });
 
   it('retries 429 (LimitExceededException) and 500 until delivered', async () => {
-    await connect(['r1', 'r2', 'r3'], { channels: ['retry'] });
-    api.program('r1', [throttled, throttled, throttled]);
-    api.program('r2', [serverError]);
+    const [r1, r2, r3] = await connect(3, { channels: ['retry'] });
+    api.script.forConnection(r1!.connectionId, [429, 429, 429]).forConnection(r2!.connectionId, [500]);
     await h.push(pushEvent({ channel: 'retry', data: 1 }));
-    for (const id of ['r1', 'r2', 'r3']) expect(received(id)).toHaveLength(1);
-    expect(api.requests.filter((r) => r.connectionId === 'r1').map((r) => r.status)).toEqual([429, 429, 429, 200]);
-    expect(api.requests.filter((r) => r.connectionId === 'r2').map((r) => r.status)).toEqual([500, 200]);
-    expect(await itemsOf('r1')).toHaveLength(2);
+    await receivedBy([r1!, r2!, r3!]);
+    for (const c of [r1!, r2!, r3!]) expect(received(c)).toHaveLength(1);
+    expect(statusesOf(r1!)).toEqual([429, 429, 429, 200]);
+    expect(statusesOf(r2!)).toEqual([500, 200]);
+    expect(await itemsOf(r1!.connectionId)).toHaveLength(2);
   });
 
   it('does not retry 403 and keeps the record', async () => {
-    await connect(['f1'], { channels: ['forbidden'] });
-    api.program('f1', [{ status: 403, errorType: 'ForbiddenException' }]);
+    const [f1] = await connect(1, { channels: ['forbidden'] });
+    api.script.forConnection(f1!.connectionId, [403]);
     await h.push(pushEvent({ channel: 'forbidden', data: 1 }));
-    expect(api.requests.map((r) => r.status)).toEqual([403]);
-    expect(await itemsOf('f1')).toHaveLength(2);
+    expect(api.calls.map((r) => r.status)).toEqual([403]);
+    expect(await itemsOf(f1!.connectionId)).toHaveLength(2);
   });
 
   it('targets every connection of a user, and only them', async () => {
-    await connect(['alice-phone', 'alice-laptop'], { principalId: 'alice' });
-    await connect(['bob-phone'], { principalId: 'bob' });
+    const [alicePhone, aliceLaptop] = await connect(2, { user: 'alice' });
+    await connect(1, { user: 'bob' });
     const event = pushEvent({ userId: 'alice', data: { hi: 1 } });
     await h.push(event);
-    expect([...api.delivered().keys()].sort()).toEqual(['alice-laptop', 'alice-phone']);
-    expect(received('alice-phone')).toEqual([{ type: 'message', id: event.id, data: { hi: 1 } }]);
+    expect([...api.delivered().keys()].sort()).toEqual([alicePhone!.connectionId, aliceLaptop!.connectionId].sort());
+    await receivedBy([alicePhone!]);
+    expect(received(alicePhone!)).toEqual([{ type: 'message', id: event.id, data: { hi: 1 } }]);
   });
 
   it('targets one registered connection, and nobody for an unknown one', async () => {
-    await connect(['solo', 'bystander']);
-    await h.push(pushEvent({ connectionId: 'solo', data: 'x' }));
-    expect([...api.delivered().keys()]).toEqual(['solo']);
+    const [solo] = await connect(2);
+    await h.push(pushEvent({ connectionId: solo!.connectionId, data: 'x' }));
+    expect([...api.delivered().keys()]).toEqual([solo!.connectionId]);
     api.reset();
     await h.push(pushEvent({ connectionId: 'not-registered', data: 'x' }));
-    expect(api.requests).toEqual([]);
+    expect(api.calls).toEqual([]);
   });
 
   it('broadcasts to every live connection across all shards', async () => {
-    const extra = Array.from({ length: 40 }, (_, i) => `b-${i}`);
-    await connect(extra);
-    expect(new Set(extra.map((id) => shardOf(id, SHARDS))).size).toBe(SHARDS);
+    const extra = await connect(40);
+    expect(new Set(extra.map((c) => shardOf(c.connectionId, SHARDS))).size).toBe(SHARDS);
     const metas = (
-      await dynamo.documentClient.send(
+      await aws.documentClient.send(
         new ScanCommand({ TableName: TABLE_NAME, FilterExpression: '#sk = :meta', ExpressionAttributeNames: { '#sk': TABLE.sortKey }, ExpressionAttributeValues: { ':meta': keys.meta } }),
       )
     ).Items!.map((i) => i.connectionId as string);
@@ -159,8 +180,8 @@ describe('push handler', () => {
     await h.push(pushEvent({ broadcast: true, data: 'all' }));
     const delivered = api.delivered();
     expect([...delivered.keys()].sort()).toEqual([...metas].sort());
-    for (const id of metas) expect(delivered.get(id)).toHaveLength(1);
-  }, 60_000);
+    for (const id of metas) expect(delivered.get(id)).toBe(1);
+  }, 120_000);
 
   it.each([
     ['no audience', { data: 1 }, 'NoAudience'],
@@ -171,12 +192,15 @@ describe('push handler', () => {
     ['a message over 128 KB', { channel: 'a', data: 'x'.repeat(MAX_MESSAGE_BYTES) }, 'MessageTooLarge'],
   ])('sends an event with %s to the dead-letter queue with its reason, and returns', async (_label, detail, code) => {
     const event = pushEvent(detail);
+    const sentAfter = Date.now();
     await expect(h.push(event)).resolves.toBeUndefined();
-    expect(api.requests).toEqual([]);
-    expect(sqs.messages).toHaveLength(1);
-    const [message] = sqs.messages;
-    expect(message!.QueueUrl).toBe(sqs.queueUrl);
-    const body = JSON.parse(message!.MessageBody) as { reason: string; code: string; event: { id: string; detail: unknown } };
+    expect(api.calls).toEqual([]);
+    const messages = await aws.drainQueue(deadLetterQueueUrl);
+    expect(messages).toHaveLength(1);
+    const [message] = messages;
+    // Sent by this push (the queue was drained before it), once.
+    expect(Number(message!.Attributes!.SentTimestamp)).toBeGreaterThanOrEqual(Math.floor(sentAfter / 1000) * 1000);
+    const body = JSON.parse(message!.Body!) as { reason: string; code: string; event: { id: string; detail: unknown } };
     expect(body.code).toBe(code);
     expect(body.reason.length).toBeGreaterThan(20);
     expect(body.event).toEqual(event);
@@ -186,8 +210,9 @@ describe('push handler', () => {
     });
   });
 
-  it('throws when the dead-letter queue refuses the event, so Lambda keeps it', async () => {
-    sqs.failing = true;
-    await expect(captureStdout(() => h.push(pushEvent({ data: 1 })))).rejects.toMatchObject({ name: 'DeadLetterError', code: 'DeadLetterFailed' });
+  it('throws when the dead-letter queue refuses the event (it does not exist), so Lambda keeps it', async () => {
+    const orphan = loadHandlers({ ...env, [ENV.DEAD_LETTER_QUEUE_URL]: aws.sqs.queueUrl('deleted-dead-letters') });
+    await expect(captureStdout(() => orphan.push(pushEvent({ data: 1 })))).rejects.toMatchObject({ name: 'DeadLetterError', code: 'DeadLetterFailed' });
+    process.env[ENV.DEAD_LETTER_QUEUE_URL] = deadLetterQueueUrl;
   }, 20_000);
 });

@@ -1,7 +1,10 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
+import { FaultScript, type ScriptedGatewayFaults } from '../../support/local-services';
 import { TestClient } from '../../support/ws-client';
 import { localTarget, type PushTarget } from '../../support/target';
+import { waitUntil } from '../../support/wait-until';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -9,6 +12,15 @@ function helpers(cloud: () => TestCloud) {
   const clients: TestClient[] = [];
   let target: PushTarget | undefined;
   let dynamo: DynamoDBClient | undefined;
+  let sqs: SQSClient | undefined;
+  /** Messages on the fan-out queue, visible or in a worker's hands. */
+  const fanoutQueueDepth = async () => {
+    sqs ??= new SQSClient({ endpoint: cloud().awsEndpoint, region: 'us-east-1', credentials });
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: cloud().outputs.FanoutQueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+    );
+    return Object.values(Attributes).reduce((n, v) => n + Number(v), 0);
+  };
   return {
     clients,
     async connect(n: number): Promise<TestClient[]> {
@@ -26,10 +38,20 @@ function helpers(cloud: () => TestCloud) {
       const out = await dynamo.send(new ScanCommand({ TableName: cloud().outputs.ConnectionsTableName }));
       return (out.Items ?? []).map((i) => Object.fromEntries(Object.entries(i).map(([k, v]) => [k, String(v.S ?? v.N)])));
     },
+    /**
+     * Waits until nothing more can reach `clients`: every push done, the fan-out queue empty (its workers
+     * done), and every frame already sent to a client arrived.
+     */
+    async settled(clients: TestClient[]): Promise<void> {
+      await cloud().idle();
+      await waitUntil(async () => (await fanoutQueueDepth()) === 0, 'the fan-out queue to be empty');
+      await Promise.all(clients.map((c) => c.flush()));
+    },
     close() {
       clients.forEach((c) => c.close());
       void target?.stop();
       dynamo?.destroy();
+      sqs?.destroy();
     },
   };
 }
@@ -37,13 +59,6 @@ function helpers(cloud: () => TestCloud) {
 /** The ids of the messages a client received, deduplicated (delivery is at-least-once). */
 const receivedIds = (c: TestClient) => [...new Set(c.messages().map((m) => m.id as string))].sort();
 
-async function until(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('fan-out through the queue and the workers (threshold 3, batches of 2, 4 shards)', () => {
   let cloud: TestCloud;
@@ -65,8 +80,7 @@ describe('fan-out through the queue and the workers (threshold 3, batches of 2, 
 
     const id = await h.publish({ broadcast: true, data: { n: 1 } });
     for (const c of clients) expect(await c.next((m) => m.type === 'message' && m.id === id)).toMatchObject({ type: 'message', id, data: { n: 1 } });
-    await cloud.idle();
-    await new Promise((r) => setTimeout(r, 200));
+    await h.settled(clients);
     for (const c of clients) expect(c.messages().filter((m) => m.id === id)).toHaveLength(1);
     expect(cloud.lines.join('\n')).toMatch(/push queued for the fan-out workers.*"batches":6/);
     expect(cloud.lines.join('\n')).toMatch(/fan-out batch delivered/);
@@ -83,8 +97,7 @@ describe('fan-out through the queue and the workers (threshold 3, batches of 2, 
     const smallId = await h.publish({ channel: 'small', data: 's' });
     for (const c of big) await c.next((m) => m.id === bigId);
     for (const c of small) await c.next((m) => m.id === smallId);
-    await cloud.idle();
-    await new Promise((r) => setTimeout(r, 200));
+    await h.settled([...big, ...small, other!]);
     for (const c of big) {
       const got = c.messages().filter((m) => m.id === bigId);
       expect(got).toHaveLength(1);
@@ -100,12 +113,11 @@ describe('fan-out through the queue and the workers (threshold 3, batches of 2, 
 describe('under faults: 30% of management calls fail (429/500), every $disconnect is dropped', () => {
   let cloud: TestCloud;
   const h = helpers(() => cloud);
+  const script = new FaultScript();
 
   beforeAll(async () => {
-    cloud = await startTestCloud({
-      context: { fanoutThreshold: '4', fanoutBatchSize: '3' },
-      faults: { throttleRate: 0.15, errorRate: 0.15, dropDisconnectRate: 1, seed: 7 },
-    });
+    const faults: ScriptedGatewayFaults = { throttleRate: 0.15, errorRate: 0.15, dropDisconnectRate: 1, seed: 7, script };
+    cloud = await startTestCloud({ context: { fanoutThreshold: '4', fanoutBatchSize: '3' }, faults });
   }, 90_000);
   afterAll(async () => {
     h.close();
@@ -126,13 +138,27 @@ describe('under faults: 30% of management calls fail (429/500), every $disconnec
 
     const published: string[] = [];
     for (let i = 0; i < 5; i++) published.push(await h.publish({ broadcast: true, data: { i } }));
-    await until(() => clients.every((c) => receivedIds(c).length === published.length), 20_000, 'every event at every live client');
+    await waitUntil(() => clients.every((c) => receivedIds(c).length === published.length), 'every event at every live client', { timeoutMs: 20_000 });
     for (const c of clients) expect(receivedIds(c)).toEqual([...published].sort());
     expect(cloud.lines.join('\n')).toMatch(/429|LimitExceeded|InternalServerError|Throttled|ServerError|re-queued/);
 
     // The stale connections answered 410 and were removed, with their items.
-    await until(async () => (await h.items()).filter((i) => i.sk === 'meta').length === 10, 20_000, 'stale records removed');
+    await waitUntil(async () => (await h.items()).filter((i) => i.sk === 'meta').length === 10, 'stale records removed', { timeoutMs: 20_000 });
     const left = new Set((await h.items()).map((i) => i.connectionId));
     expect(left.size).toBe(10);
   }, 60_000);
+
+  it('answers as scripted through the local cloud\'s options: a 410 for a live connection removes its records', async () => {
+    const known = new Set((await h.items()).map((i) => i.connectionId));
+    const [client] = await h.connect(1);
+    await client!.subscribe('scripted');
+    const id = (await h.items()).find((i) => i.sk === 'meta' && !known.has(i.connectionId))!.connectionId;
+    script.forConnection(id, [410]);
+    await h.publish({ connectionId: id, data: 'to a connection API Gateway calls gone' });
+    await cloud.idle();
+    expect(script.pending).toBe(0);
+    expect((await h.items()).filter((i) => i.connectionId === id)).toEqual([]);
+    // The socket itself stays open: the script only answered the one call.
+    expect(client!.closeCode).toBeUndefined();
+  });
 });

@@ -1,4 +1,5 @@
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
+import { waitUntil } from '../../support/wait-until';
 import { TestClient } from '../../support/ws-client';
 
 /** API Gateway's limits and timers, run by the local cloud with the timers scaled down. */
@@ -38,7 +39,7 @@ describe('local cloud: API Gateway limits and timers', () => {
     const c = await TestClient.connect(cloud.webSocketUrl);
     await c.subscribe('timers');
     await c.closed(3000);
-    await new Promise((r) => setTimeout(r, 200));
+    await waitUntil(() => cloud.lines.some((l) => /disconnect .* 1001/.test(l)), 'the gateway to log the disconnect');
     expect(cloud.lines.some((l) => /disconnect .* 1001/.test(l))).toBe(true);
   });
 });

@@ -3,6 +3,7 @@ import { ApiGatewayManagementApiClient, GetConnectionCommand, GoneException, Pos
 import { keys, shardOf } from '../../../shared/table-schema';
 import { DEFAULT_BROADCAST_SHARDS } from '../../../shared/limits';
 import { startTarget, type PushTarget } from '../../support/target';
+import { waitUntil } from '../../support/wait-until';
 import { TestClient } from '../../support/ws-client';
 
 /**
@@ -22,12 +23,10 @@ describe('push flow (local cloud, or a deployment with WSP_DEPLOYED_OUTPUTS)', (
   const connectionIdOf = async (c: TestClient): Promise<string> => {
     const marker = `whoami-${randomUUID()}`;
     await c.subscribe(marker);
-    for (let i = 0; i < 20; i++) {
-      const [id] = await target.subscribers(marker);
-      if (id) return id;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    throw new Error('subscription not found in the registry');
+    let id: string | undefined;
+    // The audience index is eventually consistent on AWS.
+    await waitUntil(async () => ([id] = await target.subscribers(marker)).length > 0, 'the subscription in the registry', { intervalMs: 250 });
+    return id!;
   };
   const channel = () => `test-${randomUUID().slice(0, 8)}`;
 
@@ -95,7 +94,7 @@ describe('push flow (local cloud, or a deployment with WSP_DEPLOYED_OUTPUTS)', (
     expect((await target.registryItems(id)).length).toBe(3); // meta + 2 subscriptions
     c.close();
     await c.closed();
-    for (let i = 0; i < 40 && (await target.registryItems(id)).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    await waitUntil(async () => (await target.registryItems(id)).length === 0, '$disconnect to remove the records', { intervalMs: 100 });
     expect(await target.registryItems(id)).toEqual([]);
   });
 
@@ -112,7 +111,7 @@ describe('push flow (local cloud, or a deployment with WSP_DEPLOYED_OUTPUTS)', (
     const id = await target.publish({ channel: ch, data: 'still here?' });
     expect(await live.next((m) => m.id === id)).toMatchObject({ data: 'still here?' });
     await target.settle();
-    for (let i = 0; i < 40 && (await target.registryItems(stale)).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    await waitUntil(async () => (await target.registryItems(stale)).length === 0, 'the 410 to remove the stale records', { intervalMs: 100 });
     expect(await target.registryItems(stale)).toEqual([]);
     expect((await target.registryItems(liveId)).length).toBeGreaterThan(0);
   });

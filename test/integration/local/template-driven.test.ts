@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
 import { TestClient } from '../../support/ws-client';
+import { describeRequiring, findAwsClis } from '../../support/requirements';
 import { localTarget } from '../../support/target';
 
 const run = promisify(execFile);
@@ -45,16 +46,12 @@ describe('local cloud: a synthesized variant stack with an extra route and rule'
   });
 });
 
-/** The AWS CLI on this machine (v1 on PATH, v2 at /usr/bin/aws when installed) against the local endpoints. */
-describe('local cloud: the AWS CLI', () => {
+const { clis, missing: awsCliMissing } = findAwsClis();
+
+/** Every AWS CLI on this machine (v1 on PATH, v2 at /usr/bin/aws when installed) against the local endpoints. */
+describeRequiring(awsCliMissing)('local cloud: the AWS CLI', () => {
   let cloud: TestCloud;
-  const clis: string[] = [];
   beforeAll(async () => {
-    for (const cli of ['aws', '/usr/bin/aws']) {
-      const version = await run(cli, ['--version']).then((r) => `${r.stdout}${r.stderr}`.trim(), () => '');
-      if (version && !clis.some((c) => c === cli)) clis.push(cli);
-    }
-    if (clis.length === 0) console.warn('AWS CLI not found: the CLI tests are SKIPPED. Install awscli to run them.');
     cloud = await startTestCloud();
   }, 90_000);
   afterAll(() => cloud?.stop());

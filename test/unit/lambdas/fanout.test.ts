@@ -1,9 +1,11 @@
-import { decodeFanoutRecord, encodeFanoutBatch, FANOUT_ATTRIBUTES } from '../../../lambdas/adapters/sqs-fanout-queue';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { decodeFanoutRecord, encodeFanoutBatch, FANOUT_ATTRIBUTES, SqsFanoutQueue } from '../../../lambdas/adapters/sqs-fanout-queue';
 import { ServerError, ThrottledError, ForbiddenError } from '../../../lambdas/core/errors';
 import { fanOut, FanoutQueueError, type FanoutBatch, type FanoutQueue } from '../../../lambdas/core/fanout';
 import { processFanoutRecords, type FanoutRecord } from '../../../lambdas/core/fanout-worker';
 import type { Publisher } from '../../../lambdas/core/publisher';
 import { InMemoryConnectionStore } from '../../support/in-memory-connection-store';
+import { startLocalAws, type LocalAws } from '../../support/local-services';
 import { recordingLogger } from '../../support/logs';
 
 const payload = Buffer.from('{"type":"message","id":"e1","data":{"n":1}}');
@@ -14,6 +16,11 @@ const pagesOf = (all: string[], pageSize: number) =>
   })();
 const noSleep = async () => undefined;
 
+/*
+ * The core's collaborators as fakes: these cases check what fanOut and the worker hand them (the groups of
+ * each enqueue call, which ids fail with which error), which no real queue or API shows. The SQS adapter is
+ * checked on the local SQS below, the management API in the push handler's tests.
+ */
 class MemoryQueue implements FanoutQueue {
   readonly sent: FanoutBatch[][] = [];
   failAfter = Infinity;
@@ -149,28 +156,49 @@ describe('processFanoutRecords (worker)', () => {
   });
 });
 
-describe('fan-out messages on SQS', () => {
-  const asRecord = (entry: ReturnType<typeof encodeFanoutBatch>) => ({
-    messageId: 'm1',
-    body: entry.MessageBody!,
-    messageAttributes: Object.fromEntries(
-      Object.entries(entry.MessageAttributes!).map(([k, v]) => [k, { stringValue: v.StringValue, dataType: v.DataType! }]),
-    ) as never,
+describe('fan-out messages on SQS (the local SQS, through the AWS endpoint)', () => {
+  let aws: LocalAws;
+  let client: SQSClient;
+  let queues = 0;
+  beforeAll(async () => {
+    aws = await startLocalAws();
+    client = new SQSClient(aws.clientConfig);
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await aws?.stop();
   });
 
-  it('carries the framed payload as the body, unescaped, and round-trips the batch', () => {
+  /** Enqueues `batches` with the SQS adapter; returns them as a fan-out worker receives them (Lambda's records). */
+  async function throughSqs(batches: FanoutBatch[]) {
+    const name = `fanout-${++queues}`;
+    await new SqsFanoutQueue(client, { queueUrl: aws.createQueue(name) }).enqueue(batches);
+    return aws.receiveAsLambda(name, batches.length);
+  }
+
+  it('carries the framed payload as the body, unescaped, and round-trips the batch', async () => {
     const batch: FanoutBatch = { eventId: 'e1', payload, connectionIds: ['Ab1=', 'Cd2='], redeliveries: 2 };
     const entry = encodeFanoutBatch(batch, 'b0');
     expect(entry.MessageBody).toBe(payload.toString('utf8'));
-    expect(decodeFanoutRecord(asRecord(entry))).toEqual({ messageId: 'm1', batch: { ...batch, payload: expect.any(Buffer) } });
-    expect((decodeFanoutRecord(asRecord(entry)).batch as FanoutBatch).payload).toEqual(payload);
+    const [record] = await throughSqs([batch]);
+    expect(record!.body).toBe(payload.toString('utf8'));
+    expect(decodeFanoutRecord(record!)).toEqual({ messageId: record!.messageId, batch: { ...batch, payload: expect.any(Buffer) } });
+    expect((decodeFanoutRecord(record!).batch as FanoutBatch).payload).toEqual(payload);
   });
 
-  it('sends a payload SQS cannot carry as text in base64', () => {
+  it('sends a payload SQS cannot carry as text in base64', async () => {
     const odd = Buffer.from('{"data":"\uFFFF"}', 'utf8');
     const entry = encodeFanoutBatch({ eventId: 'e1', payload: odd, connectionIds: ['x'] }, 'b0');
     expect(entry.MessageAttributes![FANOUT_ATTRIBUTES.encoding]?.StringValue).toBe('base64');
-    expect((decodeFanoutRecord(asRecord(entry)).batch as FanoutBatch).payload).toEqual(odd);
+    const [record] = await throughSqs([{ eventId: 'e1', payload: odd, connectionIds: ['x'] }]);
+    expect((decodeFanoutRecord(record!).batch as FanoutBatch).payload).toEqual(odd);
+  });
+
+  it('sends more batches than one SendMessageBatch takes, each once', async () => {
+    const batches = Array.from({ length: 23 }, (_, i): FanoutBatch => ({ eventId: 'e1', payload, connectionIds: [`c${i}`] }));
+    const records = await throughSqs(batches);
+    const decoded = records.map((r) => decodeFanoutRecord(r).batch as FanoutBatch);
+    expect(decoded.map((b) => b.connectionIds[0]).sort()).toEqual(batches.map((b) => b.connectionIds[0]).sort());
   });
 
   it('reports a message without ids as unreadable', () => {

@@ -9,6 +9,7 @@ import { bindPort } from '../../../../local/http/bound-port';
 import { LocalDynamoDb } from '../../../../local/dynamodb';
 import { LocalSqs } from '../../../../local/sqs';
 import { createTableInput } from '../../../../shared/table-schema';
+import { describeRequiring, findAwsClis } from '../../../support/requirements';
 
 const run = promisify(execFile);
 const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
@@ -25,14 +26,8 @@ class StubService implements AwsJsonService {
   }
 }
 
-async function awsCliVersion(): Promise<string | undefined> {
-  try {
-    const { stdout, stderr } = await run('aws', ['--version']);
-    return (stdout || stderr).trim();
-  } catch {
-    return undefined;
-  }
-}
+const awsCli = findAwsClis();
+const describeWithCli = describeRequiring(awsCli.missing);
 
 describe('local AWS endpoint', () => {
   let dynamodb: LocalDynamoDb;
@@ -142,23 +137,16 @@ describe('local AWS endpoint', () => {
     client.destroy();
   });
 
-  describe('with the AWS CLI', () => {
-    let version: string | undefined;
+  describeWithCli('with the AWS CLI', () => {
+    const aws = awsCli.clis[0]!;
     const env = () => ({ ...process.env, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' });
 
-    beforeAll(async () => {
-      version = await awsCliVersion();
-      // eslint-disable-next-line no-console
-      if (!version) console.warn('!!! `aws` (AWS CLI) is not on PATH: the AWS CLI tests are SKIPPED !!!');
-    });
-
     it('lists tables and sends a message with --endpoint-url', async () => {
-      if (!version) return;
-      const tables = await run('aws', ['--endpoint-url', endpoint.url, 'dynamodb', 'list-tables', '--output', 'json'], { env: env(), timeout: 60_000 });
+      const tables = await run(aws, ['--endpoint-url', endpoint.url, 'dynamodb', 'list-tables', '--output', 'json'], { env: env(), timeout: 60_000 });
       expect(JSON.parse(tables.stdout).TableNames).toContain('sdk-table');
       await sqs.handle('CreateQueue', { QueueName: 'cli-q' });
       const sent = await run(
-        'aws',
+        aws,
         ['--endpoint-url', endpoint.url, 'sqs', 'send-message', '--queue-url', sqs.queueUrl('cli-q'), '--message-body', 'from the cli', '--output', 'json'],
         { env: env(), timeout: 60_000 },
       );
@@ -168,8 +156,7 @@ describe('local AWS endpoint', () => {
     }, 120_000);
 
     it('honours AWS_ENDPOINT_URL instead of --endpoint-url (DynamoDB)', async () => {
-      if (!version) return;
-      const tables = await run('aws', ['dynamodb', 'list-tables', '--output', 'json'], { env: { ...env(), AWS_ENDPOINT_URL: endpoint.url }, timeout: 60_000 });
+      const tables = await run(aws, ['dynamodb', 'list-tables', '--output', 'json'], { env: { ...env(), AWS_ENDPOINT_URL: endpoint.url }, timeout: 60_000 });
       expect(JSON.parse(tables.stdout).TableNames).toContain('sdk-table');
       // AWS CLI v1 (checked with 1.45): its `overridesslcommonname` customization always sets an explicit
       // https://<region>.queue.amazonaws.com endpoint for `aws sqs` unless --endpoint-url is given, so
@@ -177,8 +164,7 @@ describe('local AWS endpoint', () => {
     }, 120_000);
 
     it('answers SQS errors with the legacy code the CLI shows (x-amzn-query-error)', async () => {
-      if (!version) return;
-      const err = await run('aws', ['--endpoint-url', endpoint.url, 'sqs', 'get-queue-url', '--queue-name', 'missing-q'], { env: env(), timeout: 60_000 }).catch(
+      const err = await run(aws, ['--endpoint-url', endpoint.url, 'sqs', 'get-queue-url', '--queue-name', 'missing-q'], { env: env(), timeout: 60_000 }).catch(
         (e: { stderr: string }) => e,
       );
       expect((err as { stderr: string }).stderr).toContain('AWS.SimpleQueueService.NonExistentQueue');

@@ -14,18 +14,11 @@ import {
 import { startAwsEndpoint, type AwsEndpoint } from '../../../../local/aws-endpoint';
 import { LocalDynamoDb } from '../../../../local/dynamodb';
 import { createTableInput, TABLE } from '../../../../shared/table-schema';
+import { waitUntil } from '../../../support/wait-until';
 
 const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('condition not met in time');
-}
 
 describe('LocalDynamoDb', () => {
   let db: LocalDynamoDb;
@@ -61,7 +54,7 @@ describe('LocalDynamoDb', () => {
     await put('string-ttl', { S: String(nowSeconds() - 10) });
     await put('ancient', { N: String(nowSeconds() - 6 * 365 * 24 * 3600) });
 
-    await eventually(async () => !(await exists('connections', 'expired')));
+    await waitUntil(async () => !(await exists('connections', 'expired')), 'the background sweep of the expired item');
     await db.sweepNow();
     expect(await exists('connections', 'future')).toBe(true);
     expect(await exists('connections', 'no-ttl')).toBe(true);
@@ -74,7 +67,6 @@ describe('LocalDynamoDb', () => {
 
   it('answers UpdateTimeToLive / DescribeTimeToLive (which dynalite lacks) and then expires items', async () => {
     await client.send(new CreateTableCommand(createTableInput('plain')));
-    await eventually(async () => true);
     expect((await client.send(new DescribeTimeToLiveCommand({ TableName: 'plain' }))).TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'DISABLED' });
     await client.send(new PutItemCommand({ TableName: 'plain', Item: { ...key('old'), expiresAt: { N: String(nowSeconds() - 1) } } }));
     expect(await exists('plain', 'old')).toBe(true);
@@ -84,7 +76,7 @@ describe('LocalDynamoDb', () => {
     await expect(
       client.send(new UpdateTimeToLiveCommand({ TableName: 'plain', TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } })),
     ).rejects.toMatchObject({ name: 'ValidationException' });
-    await eventually(async () => !(await exists('plain', 'old')));
+    await waitUntil(async () => !(await exists('plain', 'old')), 'the background sweep of the expired item');
 
     await expect(client.send(new DescribeTimeToLiveCommand({ TableName: 'missing' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     await expect(
@@ -93,10 +85,10 @@ describe('LocalDynamoDb', () => {
 
     // Deleting the table forgets its TTL setting.
     await client.send(new DeleteTableCommand({ TableName: 'plain' }));
-    await client.send(new CreateTableCommand(createTableInput('plain'))).catch(async () => {
-      await new Promise((r) => setTimeout(r, 50));
-      await client.send(new CreateTableCommand(createTableInput('plain')));
-    });
+    await waitUntil(
+      () => client.send(new CreateTableCommand(createTableInput('plain'))).then(() => true, () => false),
+      'the table to be created again once the delete is through',
+    );
     expect((await client.send(new DescribeTimeToLiveCommand({ TableName: 'plain' }))).TimeToLiveDescription?.TimeToLiveStatus).toBe('DISABLED');
   });
 

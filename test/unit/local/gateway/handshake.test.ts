@@ -9,14 +9,15 @@ describe('gateway handshake', () => {
   const { start } = stoppedAfterEach();
 
   it('runs $connect before the 101 and gives it API Gateway\'s CONNECT event', async () => {
+    let answered = false;
     const connect = recorder(async () => {
       await sleep(30);
+      answered = true;
       return { statusCode: 200 };
     });
     const gw = await start({ routes: { $connect: connect } });
-    const t0 = Date.now();
     const ws = await open(`${gw.url}?token=abc&tag=a&tag=b`, { headers: { 'User-Agent': 'jest-agent', 'X-Custom': 'v' } });
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(25);
+    expect(answered).toBe(true);
     const event = connect.events[0];
     expect(keysOf(event)).toEqual(
       ['headers', 'isBase64Encoded', 'multiValueHeaders', 'multiValueQueryStringParameters', 'queryStringParameters', 'requestContext'],
@@ -203,10 +204,11 @@ describe('gateway handshake', () => {
 
   it('invokes $disconnect when the client gives up during $connect', async () => {
     const disconnect = recorder();
-    const gw = await start({ routes: { $connect: recorder(() => sleep(150).then(() => ({ statusCode: 200 }))), $disconnect: disconnect } });
+    const connect = recorder(() => sleep(150).then(() => ({ statusCode: 200 })));
+    const gw = await start({ routes: { $connect: connect, $disconnect: disconnect } });
     const ws = new WebSocket(gw.url);
     ws.on('error', () => undefined);
-    await sleep(40);
+    await connect.next(1);
     ws.terminate();
     const event = await disconnect.next(1);
     expect(event.requestContext.disconnectStatusCode).toBe(1006);

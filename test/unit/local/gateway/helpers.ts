@@ -104,18 +104,7 @@ export function closed(ws: WebSocket): Promise<{ code: number; reason: string }>
   return new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
 }
 
-/** Resolves if no message arrives within `ms`. */
-export function silence(ws: WebSocket, ms: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (data: Buffer) => reject(new Error(`unexpected message ${data.toString()}`));
-    ws.once('message', onMessage);
-    setTimeout(() => {
-      ws.off('message', onMessage);
-      resolve();
-    }, ms);
-  });
-}
-
+/** The latency of a slow integration; to wait for something to happen, use `waitUntil`. */
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function managementClient(endpoint: string): ApiGatewayManagementApiClient {

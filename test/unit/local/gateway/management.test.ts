@@ -5,6 +5,7 @@ import {
   PayloadTooLargeException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
+import { waitUntil } from '../../../support/wait-until';
 import { closed, gateway, managementClient, nextMessage, open, recorder, sleep, stoppedAfterEach } from './helpers';
 
 describe('gateway management API', () => {
@@ -53,13 +54,15 @@ describe('gateway management API', () => {
   });
 
   it('GetConnection answers ConnectedAt, Identity and LastActiveAt', async () => {
-    const { ws, id, client } = await connected({ $default: recorder() });
+    const messages = recorder();
+    const { ws, id, client } = await connected({ $default: messages });
     const before = await client.send(new GetConnectionCommand({ ConnectionId: id }));
     expect(before.ConnectedAt).toBeInstanceOf(Date);
     expect(before.Identity).toEqual({ SourceIp: '127.0.0.1', UserAgent: 'agent/1.0' });
-    await sleep(20);
+    // The clock must have moved on (times are in ms) before the client talks.
+    await waitUntil(() => Date.now() > before.LastActiveAt!.getTime(), 'the next millisecond');
     ws.send('hi');
-    await sleep(20);
+    await messages.next(1);
     const after = await client.send(new GetConnectionCommand({ ConnectionId: id }));
     expect(after.LastActiveAt!.getTime()).toBeGreaterThan(before.LastActiveAt!.getTime());
     expect(after.ConnectedAt!.getTime()).toBe(before.ConnectedAt!.getTime());
@@ -76,13 +79,13 @@ describe('gateway management API', () => {
   });
 
   it('answers 410 GoneException for unknown and closed connections', async () => {
-    const { ws, id, client } = await connected();
+    const { gw, ws, id, client } = await connected();
     const unknown = await client.send(new PostToConnectionCommand({ ConnectionId: 'AAAAAAAAAAAAAAA=', Data: Buffer.from('x') })).catch((e) => e);
     expect(unknown).toBeInstanceOf(GoneException);
     expect(unknown.$metadata.httpStatusCode).toBe(410);
     ws.close();
     await closed(ws);
-    await sleep(10);
+    await waitUntil(() => gw.connections() === 0, 'the gateway to see the close');
     for (const command of [
       new PostToConnectionCommand({ ConnectionId: id, Data: Buffer.from('x') }),
       new GetConnectionCommand({ ConnectionId: id }),

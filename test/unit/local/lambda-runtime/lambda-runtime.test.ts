@@ -2,6 +2,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { LambdaRuntime, LambdaRuntimeError, type FunctionDefinition } from '../../../../local/lambda-runtime';
+import { waitUntil } from '../../../support/wait-until';
 
 /** Writes a bundled-style asset folder (`index.js`, CommonJS) and returns its path. */
 function asset(root: string, name: string, source: string, file = 'index.js'): string {
@@ -164,7 +165,8 @@ describe('LambdaRuntime', () => {
   it("prefixes the function's stdout and stderr with its name and prints START/END/REPORT", async () => {
     runtime.register(fn('ConnectFunction', `exports.handler = async () => { console.log('hello from connect'); console.error('a warning\\nsecond line'); return null; };`));
     await runtime.invoke('ConnectFunction', {});
-    await new Promise((r) => setTimeout(r, 100)); // worker stdio is asynchronous
+    // Worker stdio is asynchronous: wait for its last line (REPORT comes after the function's own output).
+    await waitUntil(() => lines.some((l) => l.startsWith('[ConnectFunction] REPORT')) && lines.includes('[ConnectFunction] second line'), 'the worker output');
     expect(lines).toContain('[ConnectFunction] hello from connect');
     expect(lines).toContain('[ConnectFunction] a warning');
     expect(lines).toContain('[ConnectFunction] second line');

@@ -3,16 +3,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { LambdaRuntime } from '../../../../local/lambda-runtime';
 import { LocalSqs, md5OfMessageBody, partialFailures, type SqsEvent } from '../../../../local/sqs';
+import { waitUntil } from '../../../support/wait-until';
 
-async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 8000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('SQS event source mapping', () => {
   let sqs: LocalSqs;
@@ -50,7 +42,7 @@ describe('SQS event source mapping', () => {
         return { ok: true, result: { batchItemFailures: event.Records.filter((r) => r.body === 'fail-me').map((r) => ({ itemIdentifier: r.messageId })) } };
       },
     });
-    await eventually(() => events.length >= 1);
+    await waitUntil(() => events.length >= 1, 'the first batch');
     const first = events[0];
     expect(first.Records.map((r) => r.body).sort()).toEqual(['fail-me', 'ok-1', 'ok-2']);
     const record = first.Records.find((r) => r.body === 'ok-1')!;
@@ -66,10 +58,12 @@ describe('SQS event source mapping', () => {
     expect(record.receiptHandle).toBeTruthy();
     expect(record.md5OfMessageAttributes).toMatch(/^[0-9a-f]{32}$/);
     // The failure comes back after the visibility timeout, fails again, and then lands in the DLQ.
-    const retry = await eventually(() => events.find((e, i) => i > 0 && e.Records.length > 0));
+    const isRetry = (e: SqsEvent, i: number) => i > 0 && e.Records.length > 0;
+    await waitUntil(() => events.some(isRetry), 'the retried batch');
+    const retry = events.find(isRetry)!;
     expect(retry.Records.map((r) => r.body)).toEqual(['fail-me']);
     expect(retry.Records[0].attributes.ApproximateReceiveCount).toBe('2');
-    await eventually(async () => (await depth('work-dlq')) === 1);
+    await waitUntil(async () => (await depth('work-dlq')) === 1, 'the message in the dead-letter queue');
     await mapping.stop();
     expect(await depth('work')).toBe(0);
     expect(await depth('work-dlq')).toBe(1);
@@ -90,7 +84,7 @@ describe('SQS event source mapping', () => {
         return { ok: false, errorType: 'Error', errorMessage: 'boom' };
       },
     });
-    await eventually(() => calls >= 1);
+    await waitUntil(() => calls >= 1, 'the first invocation');
     await mapping.stop();
     expect(await depth('errs')).toBe(2);
   });
@@ -107,7 +101,7 @@ describe('SQS event source mapping', () => {
       const q = sqs.addQueue({ name: 'fanout' });
       for (let i = 0; i < 3; i++) await send('fanout', `m${i}`);
       const mapping = sqs.attachConsumer({ queueArn: q.arn, reportBatchItemFailures: true, invoke: (e) => runtime.invoke('Worker', e) });
-      await eventually(async () => (await depth('fanout')) === 0);
+      await waitUntil(async () => (await depth('fanout')) === 0, 'the queue to be consumed');
       await mapping.stop();
     } finally {
       await runtime.stop();

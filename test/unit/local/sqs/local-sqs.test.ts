@@ -20,6 +20,7 @@ const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
 
 describe('LocalSqs through the AWS SDK', () => {
   let sqs: LocalSqs;
+  let clockOffsetMs = 0;
   let endpoint: AwsEndpoint;
   let client: SQSClient;
   let n = 0;
@@ -36,9 +37,10 @@ describe('LocalSqs through the AWS SDK', () => {
   };
 
   beforeAll(async () => {
-    // The port is bound first, so the queues know the URL they are reached on.
+    // The port is bound first, so the queues know the URL they are reached on. SQS's clock is the real one
+    // plus what a test has moved it on by (visibility timeouts without sleeping).
     const port = await bindPort('127.0.0.1', 0);
-    sqs = new LocalSqs({ endpointUrl: port.url, purgeCooldownMs: 60_000 });
+    sqs = new LocalSqs({ endpointUrl: port.url, purgeCooldownMs: 60_000, now: () => Date.now() + clockOffsetMs });
     endpoint = await startAwsEndpoint({ port, services: [sqs] });
     client = new SQSClient({ endpoint: endpoint.url, region: 'us-east-1', credentials });
   });
@@ -146,7 +148,7 @@ describe('LocalSqs through the AWS SDK', () => {
     const first = await client.send(new ReceiveMessageCommand({ QueueUrl: q.url }));
     expect(first.Messages).toHaveLength(1);
     expect((await client.send(new ReceiveMessageCommand({ QueueUrl: q.url }))).Messages).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 1100));
+    clockOffsetMs += 1100;
     const second = await client.send(new ReceiveMessageCommand({ QueueUrl: q.url, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
     expect(second.Messages?.[0].Attributes?.ApproximateReceiveCount).toBe('2');
     // The old receipt handle is stale: deleting with it succeeds but does not delete.
