@@ -6,6 +6,7 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Messa
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyWebsocketEventV2, EventBridgeEvent } from 'aws-lambda';
 import { startAwsEndpoint, type AwsEndpoint } from '../../local/aws-endpoint';
+import { bindPort } from '../../local/http/bound-port';
 import { LocalDynamoDb } from '../../local/dynamodb';
 import { acceptEntry } from '../../local/eventbridge/put-events';
 import { startGateway, type Gateway, type GatewayAuthorizer, type GatewayLimits, type RouteIntegration } from '../../local/gateway';
@@ -77,12 +78,14 @@ export interface LocalAwsOptions {
 /** Starts {@link LocalAws}. Stop it when done. */
 export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
   const dynamodb = new LocalDynamoDb({ now: options.now, ttlSweepIntervalMs: options.ttlSweepIntervalMs });
-  const sqs = new LocalSqs();
+  // The port is bound first, so the queues know the URL they are reached on.
+  const port = await bindPort('127.0.0.1', 0);
+  const sqs = new LocalSqs({ endpointUrl: port.url });
   let endpoint: AwsEndpoint | undefined;
   try {
     await dynamodb.start();
     await sqs.start();
-    endpoint = await startAwsEndpoint({ port: 0, services: [sqs], dynamodb });
+    endpoint = await startAwsEndpoint({ port, services: [sqs], dynamodb });
   } catch (error) {
     await sqs.stop();
     await dynamodb.stop();
@@ -240,7 +243,6 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     callbackUrl: gateway.callbackUrl,
     port: gateway.port,
     connections: () => gateway.connections(),
-    benchBroadcastRaw: (payload, connectionIds) => gateway.benchBroadcastRaw(payload, connectionIds),
     lines,
     script,
     calls,
