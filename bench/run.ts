@@ -9,6 +9,8 @@
  * - limit: the gateway writing the same frame straight to the sockets (bench-only hook, no management API);
  * - cold start: each handler's bundle size and module-initialisation time, bundled SDK vs the runtime's.
  * Prints a table and writes bench/results/latest.json.
+ *
+ * `--post-cpu` and `--project-aws` run the measurement modes of bench/modes.ts instead.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { execSync } from 'node:child_process';
@@ -20,6 +22,7 @@ import { PUSH_DETAIL_TYPE } from '../shared/events';
 import { startLocalCloud, type LocalCloud } from '../local/local-cloud';
 import { synth } from '../local/synth';
 import { measureColdStart, type ColdStartFigure } from './cold-start';
+import { benchMode } from './modes';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -297,7 +300,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
+(benchMode(process.argv.slice(2)) ?? main)().then(
   () => process.exit(0),
   (err: unknown) => {
     process.stderr.write(`bench: ${(err as Error).stack ?? String(err)}\n`);

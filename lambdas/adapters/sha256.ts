@@ -20,7 +20,7 @@ export class Sha256 {
 }
 
 function toBinary(data: SourceData): string | Uint8Array {
-  if (typeof data === 'string') return data;
+  if (typeof data === 'string' || data instanceof Uint8Array) return data;
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return new Uint8Array(data);
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -60,6 +61,8 @@ export class SignedPostPublisher implements Publisher {
   private readonly url: URL;
   private readonly basePath: string;
   private readonly timeoutMs: number;
+  /** SHA-256 of each payload: one push posts the same payload object to every connection, hashed once. */
+  private readonly payloadHashes = new WeakMap<Uint8Array, string>();
 
   constructor(options: SignedPostPublisherOptions) {
     this.url = new URL(options.endpoint);
@@ -93,6 +96,7 @@ export class SignedPostPublisher implements Publisher {
           host: this.url.host,
           'content-type': 'application/octet-stream',
           'content-length': String(payload.byteLength),
+          'x-amz-content-sha256': this.payloadHash(payload),
         },
         body: payload,
       });
@@ -106,6 +110,15 @@ export class SignedPostPublisher implements Publisher {
         error,
       );
     }
+  }
+
+  private payloadHash(payload: Uint8Array): string {
+    let hash = this.payloadHashes.get(payload);
+    if (hash === undefined) {
+      hash = createHash('sha256').update(payload).digest('hex');
+      this.payloadHashes.set(payload, hash);
+    }
+    return hash;
   }
 
   /** Closes the kept-alive sockets. */

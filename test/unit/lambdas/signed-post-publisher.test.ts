@@ -211,7 +211,7 @@ describe('SignedPostPublisher', () => {
     expect(ours!.method).toBe(theirs!.method);
     expect(ours!.url).toBe(theirs!.url);
     expect(ours!.body).toEqual(theirs!.body);
-    for (const h of ['host', 'content-type', 'content-length', 'x-amz-security-token']) expect([h, ours!.headers[h]]).toEqual([h, theirs!.headers[h]]);
+    for (const h of ['host', 'content-type', 'content-length', 'x-amz-security-token', 'x-amz-content-sha256']) expect([h, ours!.headers[h]]).toEqual([h, theirs!.headers[h]]);
     const scope = (auth: unknown) => /Credential=([^,]+)/.exec(String(auth))?.[1];
     expect(scope(ours!.headers.authorization)).toBe(scope(theirs!.headers.authorization));
     expect(scope(ours!.headers.authorization)).toMatch(/^AKIDTEST\/\d{8}\/us-east-1\/execute-api\/aws4_request$/);
