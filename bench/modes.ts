@@ -2,30 +2,16 @@
  * The bench's measurement modes besides the end-to-end run of bench/run.ts:
  * - `npm run bench -- --post-cpu [--posts N] [--in-flight N] [--frame-bytes N] [--connections N] [--rounds N]`
  *   CPU per post, signed-post client vs SDK client (bench/post-cpu.ts) → bench/results/post-cpu.json;
+ * - `npm run bench -- --project-aws [--inputs FILE] [--delivery-memory-mb N] [--delivery-concurrency N]
+ *   [--fanout-threshold N] [--fanout-batch-size N] [--fanout-worker-concurrency N] [--trials N]`
+ *   the AWS projection, a model (bench/aws-projection.ts), from inputs measured here (or those of an earlier
+ *   projection, FILE) → bench/results/aws-projection.json.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { numericFlags } from './flags';
 import { DEFAULT_POST_CPU_OPTIONS, describePostCpu, measurePostCpu, type PostCpuOptions } from './post-cpu';
-
-/** Reads `--flag N` / `--flag=N` pairs of `allowed` into numbers. */
-export function numericFlags<K extends string>(argv: readonly string[], allowed: Record<K, string>): { values: Partial<Record<K, number>>; rest: string[] } {
-  const values: Partial<Record<K, number>> = {};
-  const rest: string[] = [];
-  const byFlag = new Map(Object.entries(allowed).map(([k, flag]) => [flag as string, k as K]));
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i]!.split(/=(.*)/s);
-    const key = byFlag.get(flag!);
-    if (!key) {
-      rest.push(argv[i]!);
-      continue;
-    }
-    const text = inline ?? argv[++i] ?? '';
-    const value = Number(text);
-    if (!Number.isFinite(value) || value < 0) throw new Error(`${flag} must be a number from 0, got "${text}"`);
-    values[key] = value;
-  }
-  return { values, rest };
-}
+import { projectAws } from './project-aws';
 
 async function postCpu(argv: readonly string[]): Promise<void> {
   const { values: flags, rest } = numericFlags(argv, {
@@ -46,5 +32,6 @@ async function postCpu(argv: readonly string[]): Promise<void> {
 /** The mode `argv` asks for, or undefined for bench/run.ts's own run. */
 export function benchMode(argv: readonly string[]): (() => Promise<void>) | undefined {
   if (argv[0] === '--post-cpu') return () => postCpu(argv.slice(1));
+  if (argv[0] === '--project-aws') return () => projectAws(argv.slice(1));
   return undefined;
 }
