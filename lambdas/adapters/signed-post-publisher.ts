@@ -7,10 +7,14 @@ import { PublishError } from '../core/errors';
 import type { Publisher } from '../core/publisher';
 import { classifyPostFailure } from './management-api-publisher';
 import { Sha256 } from './sha256';
-import { refreshingCredentials, type CredentialProvider } from './refreshing-credentials';
+import { refreshingCredentials, type CredentialProvider, type Credentials } from './refreshing-credentials';
 
 /** The signing name of API Gateway's management API (`execute-api:ManageConnections`). */
 const SIGNING_SERVICE = 'execute-api';
+const ALGORITHM = 'AWS4-HMAC-SHA256';
+
+/** RFC 3986 encoding, as SigV4 requires: encodeURIComponent plus `!'()*`. */
+const escapeUri = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /** Settings of {@link SignedPostPublisher}. */
 export interface SignedPostPublisherOptions {
@@ -48,14 +52,17 @@ export class PostTimeoutError extends PushError {
 }
 
 /**
- * Posts to connections (`POST /{stage}/@connections/{id}`) with a request signed by the SDK's own SigV4
+ * Posts to connections (`POST /{stage}/@connections/{id}`) with a request signed with the SDK's own SigV4
  * signer and sent over one keep-alive agent: the same wire request as the SDK's
  * `ApiGatewayManagementApiClient`, without its middleware stack, which costs several times the CPU per post
  * (bench: `npm run bench -- --post-cpu`). One attempt per call, as `deliver()` retries; failures are mapped
  * exactly as the SDK client's are (`classifyPostFailure`).
  */
 export class SignedPostPublisher implements Publisher {
-  private readonly signer: SignatureV4;
+  private readonly region: string;
+  private readonly credentials: CredentialProvider;
+  /** The SDK signer of the current credentials (a new one when they are refreshed). */
+  private signer?: { credentials: Credentials; signer: SignatureV4 };
   private readonly agent: HttpAgent;
   private readonly send: (options: RequestOptions) => ClientRequest;
   private readonly url: URL;
@@ -75,32 +82,15 @@ export class SignedPostPublisher implements Publisher {
     this.send = secure ? httpsRequest : httpRequest;
     this.basePath = this.url.pathname.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 5000;
-    this.signer = new SignatureV4({
-      service: SIGNING_SERVICE,
-      region: options.region,
-      credentials: refreshingCredentials(options.credentials, options.now),
-      sha256: Sha256,
-    });
+    this.region = options.region;
+    this.credentials = refreshingCredentials(options.credentials, options.now);
   }
 
   async post(connectionId: string, payload: Uint8Array): Promise<void> {
     try {
-      const signed = await this.signer.sign({
-        method: 'POST',
-        protocol: this.url.protocol,
-        hostname: this.url.hostname,
-        port: this.url.port ? Number(this.url.port) : undefined,
-        path: `${this.basePath}/@connections/${encodeURIComponent(connectionId)}`,
-        query: {},
-        headers: {
-          host: this.url.host,
-          'content-type': 'application/octet-stream',
-          'content-length': String(payload.byteLength),
-          'x-amz-content-sha256': this.payloadHash(payload),
-        },
-        body: payload,
-      });
-      await this.request(connectionId, signed.path, signed.headers as Record<string, string>, payload);
+      const path = `${this.basePath}/@connections/${escapeUri(connectionId)}`;
+      const headers = await this.signedHeaders(path, payload);
+      await this.request(connectionId, path, headers, payload);
     } catch (error) {
       if (error instanceof PublishError) throw error;
       const code = (error as { code?: unknown })?.code;
@@ -110,6 +100,54 @@ export class SignedPostPublisher implements Publisher {
         error,
       );
     }
+  }
+
+  /**
+   * The headers of a signed POST of `payload` to `path`: Signature Version 4 ("Create a signed AWS API
+   * request", IAM User Guide). The canonical request of this one request shape is built here — the path
+   * URI-encoded once more, as for every service but S3, the six headers in order, the payload's hash — and
+   * the SDK's signer signs its string to sign with the day's signing key (which it derives and caches).
+   */
+  private async signedHeaders(path: string, payload: Uint8Array): Promise<Record<string, string>> {
+    const credentials = await this.credentials();
+    const signer = this.signerOf(credentials);
+    const now = new Date();
+    const longDate = now.toISOString().replace(/[-:]|\.\d{3}/g, ''); // 20261201T080000Z
+    const payloadHash = this.payloadHash(payload);
+    // Lower-case names in sorted order: the canonical headers and the signed headers.
+    const headers: Record<string, string> = {
+      'content-length': String(payload.byteLength),
+      'content-type': 'application/octet-stream',
+      host: this.url.host,
+      'x-amz-content-sha256': payloadHash,
+      'x-amz-date': longDate,
+      ...(credentials.sessionToken ? { 'x-amz-security-token': credentials.sessionToken } : {}),
+    };
+    const names = Object.keys(headers);
+    const canonicalRequest = [
+      'POST',
+      escapeUri(path).replace(/%2F/g, '/'),
+      '',
+      ...names.map((name) => `${name}:${headers[name]}`),
+      '',
+      names.join(';'),
+      payloadHash,
+    ].join('\n');
+    const scope = `${longDate.slice(0, 8)}/${this.region}/${SIGNING_SERVICE}/aws4_request`;
+    const stringToSign = `${ALGORITHM}\n${longDate}\n${scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
+    const signature = await signer.sign(stringToSign, { signingDate: now });
+    headers.authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
+    return headers;
+  }
+
+  private signerOf(credentials: Credentials): SignatureV4 {
+    if (this.signer?.credentials !== credentials) {
+      this.signer = {
+        credentials,
+        signer: new SignatureV4({ service: SIGNING_SERVICE, region: this.region, credentials, sha256: Sha256 }),
+      };
+    }
+    return this.signer.signer;
   }
 
   private payloadHash(payload: Uint8Array): string {

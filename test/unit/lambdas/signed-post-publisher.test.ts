@@ -216,17 +216,27 @@ describe('SignedPostPublisher', () => {
     expect(scope(ours!.headers.authorization)).toBe(scope(theirs!.headers.authorization));
     expect(scope(ours!.headers.authorization)).toMatch(/^AKIDTEST\/\d{8}\/us-east-1\/execute-api\/aws4_request$/);
 
-    // The signature verifies against the request as received: re-sign it with the same key and time.
-    const amzDate = String(ours!.headers['x-amz-date']);
-    const { authorization, ...rest } = ours!.headers;
-    const signedHeaders = /SignedHeaders=([^,]+)/.exec(String(authorization))![1]!.split(';');
-    const headers = Object.fromEntries(signedHeaders.map((h) => [h, String(rest[h])]));
+    // Each signature verifies against the request as received: the SDK's signer, given the request, the
+    // same key and the same time, computes the same Authorization header (ids with characters to escape too).
+    const p = publisher(server.callbackUrl);
+    for (const other of ["a+b/c=", "x!y'(z)*", 'L0SM9cOFvHcCIhw=']) await p.post(other, data);
     const verifier = new SignatureV4({ service: 'execute-api', region: REGION, credentials, sha256: Sha256 });
-    const resigned = await verifier.sign(
-      { method: 'POST', protocol: 'http:', hostname: '127.0.0.1', path: ours!.url, query: {}, headers, body: ours!.body },
-      { signingDate: new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`) },
-    );
-    expect(resigned.headers.authorization).toBe(authorization);
+    for (const request of [ours!, ...server.received.slice(2)]) {
+      const amzDate = String(request.headers['x-amz-date']);
+      const { authorization, ...rest } = request.headers;
+      const signedHeaders = /SignedHeaders=([^,]+)/.exec(String(authorization))![1]!.split(';');
+      const headers = Object.fromEntries(signedHeaders.map((h) => [h, String(rest[h])]));
+      const resigned = await verifier.sign(
+        { method: 'POST', protocol: 'http:', hostname: '127.0.0.1', path: request.url, query: {}, headers, body: request.body },
+        { signingDate: new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`) },
+      );
+      expect(resigned.headers.authorization).toBe(authorization);
+    }
+    expect(server.received.slice(2).map((r) => r.url)).toEqual([
+      `/prod/@connections/${encodeURIComponent('a+b/c=')}`,
+      '/prod/@connections/x%21y%27%28z%29%2A', // RFC 3986, as the SDK encodes a path label
+      '/prod/@connections/L0SM9cOFvHcCIhw%3D',
+    ]);
   });
 
   it('asks the credential provider again only once its credentials near expiry', async () => {
