@@ -10,6 +10,8 @@
  *   no gateway, no management API), the subscribers reconnected to it once the local cloud is stopped;
  * - cold start: each handler's bundle size and module-initialisation time, bundled SDK vs the runtime's.
  * Prints a table and writes bench/results/latest.json.
+ *
+ * `--post-cpu` and `--project-aws` run the measurement modes of bench/modes.ts instead.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { execSync } from 'node:child_process';
@@ -23,6 +25,7 @@ import { startLocalCloud, type LocalCloud } from '../local/local-cloud';
 import { synth } from '../local/synth';
 import { measureColdStart, type ColdStartFigure } from './cold-start';
 import { startRawLimitServer, type RawLimitServer } from './raw-limit';
+import { benchMode } from './modes';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -313,7 +316,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
+(benchMode(process.argv.slice(2)) ?? main)().then(
   () => process.exit(0),
   (err: unknown) => {
     process.stderr.write(`bench: ${(err as Error).stack ?? String(err)}\n`);

@@ -2,18 +2,23 @@ import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewayma
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { PushError } from '../shared/errors';
 import { createManagementApiClient } from './adapters/management-api-publisher';
+import { SignedPostPublisher } from './adapters/signed-post-publisher';
 
 /*
  * The SDK clients, created once per container on first use. Endpoints are never hard-coded: the SDK
  * itself honours AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_DYNAMODB / _SQS) from the environment, which is
  * how the local cloud and the tests point them at local services. The management API is the one
- * exception: its endpoint is the stage's CALLBACK_URL, given by the stack.
+ * exception: its endpoint is the stage's CALLBACK_URL, given by the stack. Posts on the delivery hot path
+ * go through the signed-post publisher instead of the SDK's management-API client (CPU per post).
  */
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let sqsClient: SQSClient | undefined;
 const managementClients = new Map<string, ApiGatewayManagementApiClient>();
+const signedPublishers = new Map<string, SignedPostPublisher>();
 
 /** The DynamoDB document client (undefined attributes are dropped). */
 export function getDocumentClient(): DynamoDBDocumentClient {
@@ -38,4 +43,21 @@ export function getManagementApiClient(endpoint: string, maxSockets: number): Ap
     managementClients.set(key, client);
   }
   return client;
+}
+
+/**
+ * The hot path's publisher of a stage: posts signed with the SDK's signer over `maxSockets` keep-alive
+ * sockets, with the SDK's credential chain (on Lambda, the execution role's credentials in the environment)
+ * and the region Lambda sets in `AWS_REGION`.
+ */
+export function getSignedPostPublisher(endpoint: string, maxSockets: number): SignedPostPublisher {
+  const key = `${endpoint} ${maxSockets}`;
+  let publisher = signedPublishers.get(key);
+  if (!publisher) {
+    const region = process.env.AWS_REGION?.trim();
+    if (!region) throw new PushError('InvalidConfig', 'AWS_REGION is not set: posts to connections are signed for the function\'s region');
+    publisher = new SignedPostPublisher({ endpoint, region, credentials: defaultProvider(), maxSockets });
+    signedPublishers.set(key, publisher);
+  }
+  return publisher;
 }

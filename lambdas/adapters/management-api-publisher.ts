@@ -59,22 +59,41 @@ const NETWORK_CODES = new Set([
 const NETWORK_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'AbortError']);
 const THROTTLE_NAMES = new Set(['LimitExceededException', 'ThrottlingException', 'TooManyRequestsException']);
 
-/** Maps an error of `PostToConnection` to the typed {@link PublishError} `deliver()` understands. */
+/**
+ * What is known of a failed post: the AWS error type (the SDK error's `name`, or the response's
+ * `x-amzn-ErrorType`), the HTTP status if a response came, and the socket error code if none did.
+ */
+export interface PostFailure {
+  readonly errorType?: string;
+  readonly status?: number;
+  readonly code?: string;
+}
+
+/** Maps a failed post to the typed {@link PublishError} `deliver()` understands; `cause` is kept as its cause. */
+export function classifyPostFailure(connectionId: string, failure: PostFailure, cause: unknown): PublishError {
+  const { errorType = '', status, code = '' } = failure;
+  const options = { cause };
+  if (errorType === 'GoneException' || status === 410) return new GoneError(connectionId, options);
+  if (errorType === 'ForbiddenException' || status === 403) return new ForbiddenError(connectionId, options);
+  if (errorType === 'PayloadTooLargeException' || status === 413) return new PayloadTooLargeError(connectionId, options);
+  if (THROTTLE_NAMES.has(errorType) || status === 429) return new ThrottledError(connectionId, options);
+  if (status !== undefined && status >= 500) return new ServerError(connectionId, status, options);
+  if (status === undefined && (NETWORK_CODES.has(code) || NETWORK_NAMES.has(errorType))) return new NetworkError(connectionId, options);
+  return new UnexpectedPublishError(connectionId, status, options);
+}
+
+/** Maps an error of the SDK's `PostToConnection` to the typed {@link PublishError} `deliver()` understands. */
 export function toPublishError(connectionId: string, error: unknown): PublishError {
   const e = (error ?? {}) as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: number } };
-  const name = typeof e.name === 'string' ? e.name : '';
-  const status = e.$metadata?.httpStatusCode;
-  const options = { cause: error };
-  if (name === 'GoneException' || status === 410) return new GoneError(connectionId, options);
-  if (name === 'ForbiddenException' || status === 403) return new ForbiddenError(connectionId, options);
-  if (name === 'PayloadTooLargeException' || status === 413) return new PayloadTooLargeError(connectionId, options);
-  if (THROTTLE_NAMES.has(name) || status === 429) return new ThrottledError(connectionId, options);
-  if (status !== undefined && status >= 500) return new ServerError(connectionId, status, options);
-  if (status === undefined) {
-    const code = typeof e.code === 'string' ? e.code : '';
-    if (NETWORK_CODES.has(code) || NETWORK_NAMES.has(name)) return new NetworkError(connectionId, options);
-  }
-  return new UnexpectedPublishError(connectionId, status, options);
+  return classifyPostFailure(
+    connectionId,
+    {
+      errorType: typeof e.name === 'string' ? e.name : undefined,
+      status: e.$metadata?.httpStatusCode,
+      code: typeof e.code === 'string' ? e.code : undefined,
+    },
+    error,
+  );
 }
 
 /** Posts to connections through API Gateway's management API (`PostToConnection`). */

@@ -1,8 +1,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { ManagementApiPublisher } from '../adapters/management-api-publisher';
 import { PowertoolsDeliveryMetrics } from '../adapters/powertools-metrics';
 import { decodeFanoutRecord, SqsFanoutQueue } from '../adapters/sqs-fanout-queue';
-import { getManagementApiClient, getSqsClient } from '../clients';
+import { getSignedPostPublisher, getSqsClient } from '../clients';
 import { once, readFanoutWorkerConfig } from '../config';
 import { processFanoutRecords } from '../core/fanout-worker';
 import { describeError } from '../core/logger';
@@ -15,7 +14,7 @@ const deps = once(() => {
   return {
     config: c,
     store: connectionStore(),
-    publisher: new ManagementApiPublisher(getManagementApiClient(c.callbackUrl, c.deliveryConcurrency)),
+    publisher: getSignedPostPublisher(c.callbackUrl, c.deliveryConcurrency),
     queue: new SqsFanoutQueue(getSqsClient(), { queueUrl: c.fanoutQueueUrl }),
     metrics: new PowertoolsDeliveryMetrics('fanout-worker'),
   };

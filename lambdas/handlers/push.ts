@@ -1,10 +1,9 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { DynamoDbChannelHistory } from '../adapters/dynamodb-channel-history';
 import { SqsDeadLetterSink } from '../adapters/dead-letter';
-import { ManagementApiPublisher } from '../adapters/management-api-publisher';
 import { PowertoolsDeliveryMetrics } from '../adapters/powertools-metrics';
 import { SqsFanoutQueue } from '../adapters/sqs-fanout-queue';
-import { getDocumentClient, getManagementApiClient, getSqsClient } from '../clients';
+import { getDocumentClient, getSignedPostPublisher, getSqsClient } from '../clients';
 import { once, readFanoutConfig, readPushConfig, readReplayWindowSeconds } from '../config';
 import { describeError } from '../core/logger';
 import { processPush } from '../core/process-push';
@@ -21,7 +20,7 @@ const deps = once(() => {
     fanoutQueue: fanout.fanoutQueueUrl ? new SqsFanoutQueue(getSqsClient(), { queueUrl: fanout.fanoutQueueUrl }) : undefined,
     metrics: new PowertoolsDeliveryMetrics('push'),
     store: connectionStore(),
-    publisher: new ManagementApiPublisher(getManagementApiClient(c.callbackUrl, c.deliveryConcurrency)),
+    publisher: getSignedPostPublisher(c.callbackUrl, c.deliveryConcurrency),
     deadLetter: new SqsDeadLetterSink(getSqsClient(), c.deadLetterQueueUrl),
   };
 });
