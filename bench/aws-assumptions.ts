@@ -1,3 +1,4 @@
+import { LAMBDA_MB_PER_VCPU } from '../shared/limits';
 import type { Assumptions } from './aws-projection';
 
 /**
@@ -71,7 +72,7 @@ export const AWS_ASSUMPTIONS: Assumptions = {
       "mapping's MaximumConcurrency.",
   },
   cpuShare: {
-    value: { mbPerVcpu: 1769, usableVcpus: 1 },
+    value: { mbPerVcpu: LAMBDA_MB_PER_VCPU, usableVcpus: 1 },
     source:
       'Lambda docs (configuration-memory): CPU is allocated in proportion to memory; "at 1,769 MB, a function has the ' +
       'equivalent of one vCPU". The posting runs on Node\'s one JavaScript thread, so at most one vCPU is counted.',

@@ -14,14 +14,11 @@ import { measureHandlerInit } from './handler-init';
 import { numericFlags } from './flags';
 import { DEFAULT_POST_CPU_OPTIONS, describePostCpu, measurePostCpu } from './post-cpu';
 
-/** Memory of every function unless set: lib/constructs/node-function.ts (`memorySize ?? 256`). */
-const NODE_FUNCTION_DEFAULT_MEMORY_MB = 256;
-
 /** This design's settings as the stack deploys them by default. */
 export function defaultDesignSettings(): DesignSettings {
-  const config = DEFAULT_CONFIG as typeof DEFAULT_CONFIG & { deliveryMemorySize?: number };
+  const config = DEFAULT_CONFIG;
   return {
-    deliveryMemoryMb: config.deliveryMemorySize ?? NODE_FUNCTION_DEFAULT_MEMORY_MB,
+    deliveryMemoryMb: config.deliveryMemorySize,
     deliveryConcurrency: config.deliveryConcurrency,
     fanoutThreshold: config.fanoutThreshold,
     fanoutBatchSize: config.fanoutBatchSize,

@@ -10,6 +10,7 @@ import {
   DEFAULT_BROADCAST_SHARDS,
   DEFAULT_CONNECTION_TTL_SECONDS,
   DEFAULT_DELIVERY_CONCURRENCY,
+  DEFAULT_DELIVERY_MEMORY_MB,
   DEFAULT_FANOUT_BATCH_SIZE,
   DEFAULT_FANOUT_THRESHOLD,
   DEFAULT_FANOUT_WORKER_CONCURRENCY,
@@ -20,6 +21,8 @@ import {
   MAX_BROADCAST_SHARDS,
   MAX_CONNECTION_TTL_SECONDS,
   MAX_DELIVERY_CONCURRENCY,
+  MAX_FUNCTION_MEMORY_MB,
+  MIN_FUNCTION_MEMORY_MB,
   MAX_FANOUT_BATCH_SIZE,
   MAX_FANOUT_THRESHOLD,
   MAX_FANOUT_WORKER_CONCURRENCY,
@@ -272,6 +275,12 @@ export const CONFIG_KEYS = {
    * @default 64
    */
   deliveryConcurrency: integer({ default: DEFAULT_DELIVERY_CONCURRENCY, min: 1, max: MAX_DELIVERY_CONCURRENCY }),
+  /**
+   * Memory (MB) of the push function and the fan-out workers, from 128 to 10,240. Lambda's CPU grows with
+   * memory and posting is CPU-bound, so this sets their posts per second (bench/RESULTS.md derives the default).
+   * @default 1152
+   */
+  deliveryMemorySize: integer({ default: DEFAULT_DELIVERY_MEMORY_MB, min: MIN_FUNCTION_MEMORY_MB, max: MAX_FUNCTION_MEMORY_MB }),
   /**
    * Shards of the broadcast index; readers and writers share it through the functions' environment.
    * @default 16

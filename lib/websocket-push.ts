@@ -178,6 +178,7 @@ export class WebSocketPush extends Construct {
     this.eventPush = new EventPush(this, 'EventPush', {
       ...busProps(this, props, config),
       logRetention,
+      memorySize: config.deliveryMemorySize,
       timeout: Duration.seconds(60),
       environment: { ...deliveryEnvironment, [ENV.REPLAY_WINDOW_SECONDS]: String(config.replayWindowSeconds) },
     });
@@ -189,6 +190,7 @@ export class WebSocketPush extends Construct {
 
     this.fanout = new Fanout(this, 'Fanout', {
       logRetention,
+      memorySize: config.deliveryMemorySize,
       maxConcurrency: config.fanoutWorkerConcurrency,
       environment: deliveryEnvironment,
     });

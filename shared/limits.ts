@@ -22,6 +22,19 @@ export const DEFAULT_DELIVERY_CONCURRENCY = 64;
 export const MAX_DELIVERY_CONCURRENCY = 1000;
 /** Default number of broadcast shards (see `shared/table-schema.ts`). */
 export const DEFAULT_BROADCAST_SHARDS = 16;
+/** Memory (MB) of every function but the delivery ones. */
+export const DEFAULT_FUNCTION_MEMORY_MB = 256;
+/**
+ * Memory (MB) of the functions that post to connections (push, fan-out workers). Lambda gives CPU in
+ * proportion to memory (1,769 MB = one vCPU), and posting is CPU-bound: 194.5 µs of CPU per post × 64 posts in
+ * flight ÷ 20 ms per call = 0.62 vCPU ≈ 1,101 MB, rounded up to a 64 MB step (derivation: bench/RESULTS.md).
+ */
+export const DEFAULT_DELIVERY_MEMORY_MB = 1152;
+/** Lambda's memory at which a function has one full vCPU; CPU is proportional to memory below it. */
+export const LAMBDA_MB_PER_VCPU = 1769;
+/** Lambda's memory bounds (MB). */
+export const MIN_FUNCTION_MEMORY_MB = 128;
+export const MAX_FUNCTION_MEMORY_MB = 10240;
 export const MAX_BROADCAST_SHARDS = 1000;
 /** Default and largest number of channels one connection may be subscribed to. */
 export const DEFAULT_MAX_SUBSCRIPTIONS = 100;

@@ -45,6 +45,11 @@ export interface EventPushProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
+   * Memory (MB) of the push function: it sets their CPU, and posting is CPU-bound.
+   * @default DEFAULT_CONFIG.deliveryMemorySize (1152)
+   */
+  readonly memorySize?: number;
+  /**
    * How many times EventBridge retries delivering an event to the function (0 to 185).
    * @default 8
    */
@@ -129,6 +134,7 @@ export class EventPush extends Construct {
       description: 'Pushes WebSocketPush events to the connections of their audience',
       timeout: props.timeout ?? Duration.seconds(60),
       logRetention: props.logRetention,
+      memorySize: props.memorySize ?? DEFAULT_CONFIG.deliveryMemorySize,
       environment: { ...props.environment, [ENV.DEAD_LETTER_QUEUE_URL]: this.deadLetterQueue.queueUrl },
     });
     this.deadLetterQueue.grantSendMessages(this.pushFunction);

@@ -44,6 +44,11 @@ export interface FanoutProps {
    * @default DEFAULT_CONFIG.logRetentionDays (30 days)
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Memory (MB) of the workers: it sets their CPU, and posting is CPU-bound.
+   * @default DEFAULT_CONFIG.deliveryMemorySize (1152)
+   */
+  readonly memorySize?: number;
 }
 
 /**
@@ -101,6 +106,7 @@ export class Fanout extends Construct {
       description: 'Fan-out worker: posts a batch of connection ids from the fan-out queue',
       timeout,
       logRetention: props.logRetention,
+      memorySize: props.memorySize ?? DEFAULT_CONFIG.deliveryMemorySize,
       environment: { ...props.environment, [ENV.FANOUT_QUEUE_URL]: this.queue.queueUrl },
     });
     this.workerFunction.addEventSource(

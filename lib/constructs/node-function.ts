@@ -4,6 +4,7 @@ import { Architecture, Code, Function as LambdaFunction, LoggingFormat, Runtime 
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DEFAULT_CONFIG, InvalidConfigError } from '../config';
+import { DEFAULT_FUNCTION_MEMORY_MB } from '../../shared/limits';
 import { bundleHandler, HANDLERS_DIR, prebuiltHandler } from './handler-bundle';
 
 /** Properties of a {@link NodeFunction}. */
@@ -17,7 +18,7 @@ export interface NodeFunctionProps {
   readonly timeout?: Duration;
   /**
    * Memory, in MB.
-   * @default 256
+   * @default DEFAULT_FUNCTION_MEMORY_MB (256)
    */
   readonly memorySize?: number;
   /**
@@ -74,7 +75,7 @@ export class NodeFunction extends LambdaFunction {
       handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? 256,
+      memorySize: props.memorySize ?? DEFAULT_FUNCTION_MEMORY_MB,
       timeout: props.timeout ?? Duration.seconds(10),
       description: props.description,
       role,

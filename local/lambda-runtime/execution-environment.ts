@@ -6,12 +6,12 @@ import type { FunctionDefinition, InvokeContextData, InvokeResult } from './type
 import { WORKER_SOURCE } from './worker-source';
 
 type WorkerReply =
-  | { type: 'result'; id: number; ok: true; result: unknown; initDurationMs?: number }
-  | { type: 'result'; id: number; ok: false; errorType: string; errorMessage: string; trace?: string[]; fatal?: boolean; initDurationMs?: number }
+  | { type: 'result'; id: number; ok: true; result: unknown; initDurationMs?: number; cpuMs?: number }
+  | { type: 'result'; id: number; ok: false; errorType: string; errorMessage: string; trace?: string[]; fatal?: boolean; initDurationMs?: number; cpuMs?: number }
   | { type: 'crash'; id?: number; errorType: string; errorMessage: string };
 
 /** Result of one run in an execution environment, with what the REPORT line needs. */
-export type RunResult = InvokeResult & { initDurationMs?: number };
+export type RunResult = InvokeResult & { initDurationMs?: number; cpuMs?: number };
 
 /**
  * One Lambda execution environment: a worker thread with the function's own `process.env`, the handler module
@@ -105,9 +105,9 @@ export class ExecutionEnvironment {
     this.current = undefined;
     const durationMs = performance.now() - current.started;
     if (msg.ok) {
-      current.resolve({ ok: true, result: msg.result, durationMs, initDurationMs: msg.initDurationMs });
+      current.resolve({ ok: true, result: msg.result, durationMs, initDurationMs: msg.initDurationMs, cpuMs: msg.cpuMs });
     } else {
-      current.resolve({ ok: false, errorType: msg.errorType, errorMessage: msg.errorMessage, trace: msg.trace, durationMs, initDurationMs: msg.initDurationMs });
+      current.resolve({ ok: false, errorType: msg.errorType, errorMessage: msg.errorMessage, trace: msg.trace, durationMs, initDurationMs: msg.initDurationMs, cpuMs: msg.cpuMs });
       if (msg.fatal) void this.terminate(); // init failed: the next invocation starts a fresh environment
     }
   }

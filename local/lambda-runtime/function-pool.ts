@@ -1,3 +1,4 @@
+import { LAMBDA_MB_PER_VCPU } from '../../shared/limits';
 import { randomUUID } from 'node:crypto';
 import { localArn } from '../aws-wire';
 import type { EnvironmentOptions } from './environment';
@@ -89,13 +90,31 @@ export class FunctionPool {
       const init = result.initDurationMs !== undefined ? `\tInit Duration: ${result.initDurationMs.toFixed(2)} ms` : '';
       this.log(`[${this.fn.name}] END RequestId: ${requestId}`);
       this.log(
-        `[${this.fn.name}] REPORT RequestId: ${requestId}\tDuration: ${result.durationMs.toFixed(2)} ms\tBilled Duration: ${Math.ceil(result.durationMs)} ms\tMemory Size: ${memory} MB${init}` +
+        `[${this.fn.name}] REPORT RequestId: ${requestId}\tDuration: ${result.durationMs.toFixed(2)} ms\tBilled Duration: ${Math.ceil(result.durationMs)} ms\tMemory Size: ${memory} MB${init}${cpuReport(result, memory)}` +
           (result.ok ? '' : `\tStatus: error\tErrorType: ${result.errorType}`),
       );
     }
-    const { initDurationMs: _init, ...answer } = result;
+    const { initDurationMs: _init, cpuMs: _cpu, ...answer } = result;
     job.resolve(answer as InvokeResult);
     if (env.alive && !this.closed) this.idle.push(env);
     this.pump();
   }
+}
+
+/**
+ * The REPORT line's local additions: the invocation's CPU time here, and the duration a model projects on
+ * Lambda at the function's memory. Lambda gives a function CPU in proportion to its memory, one vCPU at
+ * 1,769 MB (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html), while this runtime gives
+ * each function a whole core: the CPU part of the duration stretches by 1,769 / memory, the waiting does not.
+ */
+export function cpuReport(result: { durationMs: number; cpuMs?: number }, memoryMb: number): string {
+  if (result.cpuMs === undefined || !Number.isFinite(result.cpuMs)) return '';
+  const cpu = Math.max(0, Math.min(result.cpuMs, result.durationMs));
+  return `\tCPU Time: ${cpu.toFixed(2)} ms\tProjected Duration at ${memoryMb} MB: ${projectedDurationMs(result.durationMs, cpu, memoryMb).toFixed(2)} ms`;
+}
+
+/** A model: the wall time of an invocation that ran `cpuMs` of `durationMs` on CPU, at `memoryMb` on Lambda. */
+export function projectedDurationMs(durationMs: number, cpuMs: number, memoryMb: number): number {
+  const share = Math.min(1, memoryMb / LAMBDA_MB_PER_VCPU);
+  return durationMs - cpuMs + cpuMs / share;
 }

@@ -21,6 +21,7 @@ describe('readConfig', () => {
       existingEventBusArn: undefined,
       connectionTtlSeconds: DEFAULT_CONNECTION_TTL_SECONDS,
       deliveryConcurrency: DEFAULT_DELIVERY_CONCURRENCY,
+      deliveryMemorySize: 1152,
       broadcastShards: DEFAULT_BROADCAST_SHARDS,
       maxSubscriptions: DEFAULT_MAX_SUBSCRIPTIONS,
       throttlingRateLimit: 500,

@@ -110,3 +110,18 @@ describe('monitoring', () => {
     expect(Object.keys(alarms)).toHaveLength(4);
   });
 });
+
+describe('deliveryMemorySize', () => {
+  test('sets the memory of the push function and the fan-out workers only', () => {
+    const t = synthTemplate({ config: { deliveryMemorySize: 2048 } });
+    const memory = Object.values(t.findResources('AWS::Lambda::Function')).map((r) => [String(r.Properties.Description).split(' ')[0], r.Properties.MemorySize]);
+    expect(memory.filter(([, m]) => m === 2048).map(([d]) => d).sort()).toEqual(['Fan-out', 'Pushes']);
+    expect(memory.filter(([, m]) => m !== 2048).every(([, m]) => m === 256)).toBe(true);
+  });
+
+  test.each([[64], [10241], ['lots']])('refuses %p with the bounds', (value) => {
+    expect(() => synthTemplate({ config: { deliveryMemorySize: value as number } })).toThrow(
+      `Invalid config "deliveryMemorySize": ${JSON.stringify(value)}. Expected an integer from 128 to 10240, e.g. { deliveryMemorySize: 1152 }.`,
+    );
+  });
+});

@@ -251,7 +251,7 @@ describe('functions', () => {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
-      MemorySize: 256,
+      MemorySize: fn === 'push' ? 1152 : 256,
       Timeout: fn === 'push' ? 60 : 10,
       LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } },
     });

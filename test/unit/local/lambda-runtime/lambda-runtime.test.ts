@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { LambdaRuntime, LambdaRuntimeError, type FunctionDefinition } from '../../../../local/lambda-runtime';
 import { waitUntil } from '../../../support/wait-until';
+import { cpuReport, projectedDurationMs } from '../../../../local/lambda-runtime/function-pool';
 
 /** Writes a bundled-style asset folder (`index.js`, CommonJS) and returns its path. */
 function asset(root: string, name: string, source: string, file = 'index.js'): string {
@@ -172,6 +173,36 @@ describe('LambdaRuntime', () => {
     expect(lines).toContain('[ConnectFunction] second line');
     expect(lines.some((l) => /^\[ConnectFunction\] START RequestId: [0-9a-f-]{36} Version: \$LATEST$/.test(l))).toBe(true);
     expect(lines.some((l) => /^\[ConnectFunction\] REPORT RequestId: .*Duration: [\d.]+ ms.*Init Duration/.test(l))).toBe(true);
+  });
+
+  it('reports each invocation\'s CPU time and its duration projected at the configured memory', async () => {
+    runtime.register(fn('Busy', `exports.handler = async () => { const end = Date.now() + 60; let x = 0; while (Date.now() < end) x++; return x > 0; };`, { memoryMb: 128 }));
+    runtime.register(fn('Idle', `exports.handler = async () => { await new Promise((r) => setTimeout(r, 60)); return true; };`, { memoryMb: 128 }));
+    await runtime.invoke('Busy', {});
+    await runtime.invoke('Idle', {});
+    const report = (name: string) => lines.find((l) => l.startsWith(`[${name}] REPORT`))!;
+    await waitUntil(() => report('Busy') !== undefined && report('Idle') !== undefined, 'both REPORT lines');
+    const figures = (name: string) => {
+      const m = /Duration: ([\d.]+) ms\t.*CPU Time: ([\d.]+) ms\tProjected Duration at 128 MB: ([\d.]+) ms/.exec(report(name));
+      expect(m).not.toBeNull();
+      return { duration: Number(m![1]), cpu: Number(m![2]), projected: Number(m![3]) };
+    };
+    const busy = figures('Busy');
+    const idle = figures('Idle');
+    // A busy loop runs on the CPU, a timer waits: the thread's own CPU time tells them apart.
+    expect(busy.cpu).toBeGreaterThan(idle.cpu);
+    expect(busy.cpu).toBeLessThanOrEqual(busy.duration);
+    expect(busy.projected).toBeCloseTo(projectedDurationMs(busy.duration, busy.cpu, 128), 1);
+    expect(idle.projected).toBeCloseTo(projectedDurationMs(idle.duration, idle.cpu, 128), 1);
+  });
+
+  it('projects a duration by Lambda\'s CPU share of memory (a model)', () => {
+    expect(projectedDurationMs(100, 40, 1769)).toBeCloseTo(100);
+    expect(projectedDurationMs(100, 40, 3538)).toBeCloseTo(100);
+    expect(projectedDurationMs(100, 40, 884.5)).toBeCloseTo(60 + 80);
+    expect(projectedDurationMs(100, 0, 128)).toBeCloseTo(100);
+    expect(cpuReport({ durationMs: 10 }, 128)).toBe('');
+    expect(cpuReport({ durationMs: 10, cpuMs: 12 }, 1769)).toBe('\tCPU Time: 10.00 ms\tProjected Duration at 1769 MB: 10.00 ms');
   });
 
   it('round-trips results as JSON and resolves the runtime-provided AWS SDK', async () => {
