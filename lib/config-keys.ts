@@ -232,7 +232,9 @@ export const CONFIG_KEYS = {
   stageName: text({ default: DEFAULT_STAGE_NAME, accepts: STAGE_NAME_PATTERN, expected: `Expected ${STAGE_NAME_RULE}` }),
   /**
    * Name of the event bus the stack creates. Must stay the default when `existingEventBusArn` is given.
-   * @default 'websocket-push'
+   * The `WebSocketPush` construct, when it is not set, derives a name from its construct path instead, so
+   * that two instances in one account and region never collide.
+   * @default 'websocket-push' (the standalone app); a name from the construct's path (`WebSocketPush`)
    */
   eventBusName: key<string>({
     kind: 'string',
