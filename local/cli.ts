@@ -21,7 +21,6 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const log = (line: string) => process.stdout.write(`${new Date().toISOString().slice(11, 23)}  ${line}\n`);
 
 function banner(cloud: LocalCloud, flags: LocalFlags, endpointsFile: string): string {
-  const o = cloud.outputs;
   return [
     '',
     'websocket-push local cloud is running',
@@ -29,7 +28,7 @@ function banner(cloud: LocalCloud, flags: LocalFlags, endpointsFile: string): st
     `  Management API  ${cloud.callbackUrl}/@connections/{id}`,
     `  AWS endpoint    ${cloud.awsEndpoint}   (AWS_ENDPOINT_URL for the SDK and the CLI; DynamoDB, EventBridge, SQS)`,
     `  Page            ${cloud.pageUrl}`,
-    `  Event bus       ${o.EventBusName ?? '-'}   table ${o.ConnectionsTableName ?? '-'}`,
+    `  Event buses     ${cloud.model.buses.join(', ') || '-'}   tables ${cloud.model.tables.map((t) => t.name).join(', ') || '-'}`,
     `  Tables          ${flags.persist ? `kept in ${flags.persist}` : 'in memory'}`,
     `  Endpoints file  ${relative(PROJECT_DIR, endpointsFile)}`,
     '',
