@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { LOCAL_REGION } from '../local/aws-wire';
 import type { StackModel } from '../local/template/model';
-import { PROJECT_ROOT } from '../local/synth';
+import { PACKAGE_ROOT as PROJECT_ROOT } from '../lib/constructs/handler-bundle';
 
 /** Cold-start figures of one handler: bundle size and module-initialisation time, bundled SDK vs the runtime's. */
 export interface ColdStartFigure {

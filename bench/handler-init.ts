@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { PROJECT_ROOT } from '../local/synth';
+import { PACKAGE_ROOT as PROJECT_ROOT } from '../lib/constructs/handler-bundle';
 
 /** Module initialisation of one bundled handler in a fresh Node process, median of the runs. */
 export interface HandlerInitFigure {

@@ -1,21 +1,26 @@
+#!/usr/bin/env node
 /**
- * `npm start`: runs the synthesized stack locally. See `--help` for the flags.
+ * `websocket-push local` (`npm start` here): synthesizes the CDK app of the current folder and runs it
+ * locally. See `--help` for the flags.
  */
-import { watch } from 'node:fs';
-import { join } from 'node:path';
-import { DEV_ISSUER_DIR, devIssuerContext, loadOrCreateDevIssuer } from './dev-issuer';
+import { relative } from 'node:path';
+import { PACKAGE_ROOT } from '../lib/constructs/handler-bundle';
+import { devIssuerContext, devIssuerDir, loadOrCreateDevIssuer } from './dev-issuer';
+import { removeEndpointsFile, writeEndpointsFile } from './endpoints-file';
 import { FlagError, parseFlags, USAGE, type LocalFlags } from './flags';
 import { startLocalCloud, type LocalCloud } from './local-cloud';
-import { PROJECT_ROOT } from './synth';
+import { watchProject } from './project-watch';
 import { PushError } from '../shared/errors';
+
+/** The CDK project the local cloud runs: the current folder (its cdk.json). */
+const PROJECT_DIR = process.cwd();
 
 // The local cloud runs on Node 20+; the AWS SDK's notice about Node 22 is not news to its user.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const log = (line: string) => process.stdout.write(`${new Date().toISOString().slice(11, 23)}  ${line}\n`);
 
-function banner(cloud: LocalCloud, flags: LocalFlags): string {
-  const o = cloud.outputs;
+function banner(cloud: LocalCloud, flags: LocalFlags, endpointsFile: string): string {
   return [
     '',
     'websocket-push local cloud is running',
@@ -23,11 +28,15 @@ function banner(cloud: LocalCloud, flags: LocalFlags): string {
     `  Management API  ${cloud.callbackUrl}/@connections/{id}`,
     `  AWS endpoint    ${cloud.awsEndpoint}   (AWS_ENDPOINT_URL for the SDK and the CLI; DynamoDB, EventBridge, SQS)`,
     `  Page            ${cloud.pageUrl}`,
-    `  Event bus       ${o.EventBusName ?? '-'}   table ${o.ConnectionsTableName ?? '-'}`,
+    `  Event buses     ${cloud.model.buses.join(', ') || '-'}   tables ${cloud.model.tables.map((t) => t.name).join(', ') || '-'}`,
     `  Tables          ${flags.persist ? `kept in ${flags.persist}` : 'in memory'}`,
+    `  Endpoints file  ${relative(PROJECT_DIR, endpointsFile)}`,
     '',
-    `Publish: npm run publish -- --channel scores --data '{"home":2,"away":1}'`,
-    `Token:   npm run token -- --user alice --channels 'private-team-*'   then ${cloud.webSocketUrl}?token=<JWT>`,
+    // The npm scripts of this repository, not of the apps that install the package.
+    ...(PROJECT_DIR === PACKAGE_ROOT ? [
+      `Publish: npm run publish -- --channel scores --data '{"home":2,"away":1}'`,
+      `Token:   npm run token -- --user alice --channels 'private-team-*'   then ${cloud.webSocketUrl}?token=<JWT>`,
+    ] : []),
     'Stop: Ctrl-C',
     '',
   ].join('\n');
@@ -50,8 +59,9 @@ function flagsOrExit(): LocalFlags {
 async function synthContext(flags: LocalFlags): Promise<Record<string, string>> {
   const useDevIssuer = !flags.noDevIssuer && !flags.cdkOut && flags.context.authIssuer === undefined;
   if (!useDevIssuer) return flags.context;
-  log(`local     trusting the development issuer (keys in ${DEV_ISSUER_DIR}); anonymous connections allowed on public channels`);
-  return { ...devIssuerContext(await loadOrCreateDevIssuer()), ...flags.context };
+  const dir = devIssuerDir(PROJECT_DIR);
+  log(`local     trusting the development issuer (keys in ${relative(PROJECT_DIR, dir)}; as context, for apps that read it); anonymous connections allowed on public channels`);
+  return { ...devIssuerContext(await loadOrCreateDevIssuer(dir)), ...flags.context };
 }
 
 function start(flags: LocalFlags, context: Record<string, string>): Promise<LocalCloud> {
@@ -60,6 +70,7 @@ function start(flags: LocalFlags, context: Record<string, string>): Promise<Loca
     port: flags.port,
     awsPort: flags.awsPort,
     cdkOut: flags.cdkOut,
+    projectDir: PROJECT_DIR,
     context,
     stack: flags.stack,
     persist: flags.persist,
@@ -68,6 +79,12 @@ function start(flags: LocalFlags, context: Record<string, string>): Promise<Loca
     limits: { idleTimeoutMs: flags.idleTimeoutMs, maxConnectionMs: flags.maxConnectionMs },
     log,
   });
+}
+
+/** Announces a started cloud: the banner, and the endpoints file for scripts. */
+function announce(cloud: LocalCloud, flags: LocalFlags): void {
+  const file = writeEndpointsFile(PROJECT_DIR, cloud);
+  process.stdout.write(banner(cloud, flags, file));
 }
 
 /** The running cloud, replaced on every reload. */
@@ -81,6 +98,7 @@ function onSignals(session: Session): void {
     if (session.stopping) process.exit(1);
     session.stopping = true;
     log(`local     ${signal}: stopping (Ctrl-C again to force)`);
+    removeEndpointsFile(PROJECT_DIR);
     await session.cloud?.stop();
     log('local     stopped');
     process.exit(0);
@@ -99,23 +117,22 @@ function watchSources(session: Session, restart: () => Promise<LocalCloud>, flag
     reloading = true;
     log('local     source changed: re-synthesizing');
     try {
+      removeEndpointsFile(PROJECT_DIR);
       await session.cloud?.stop();
       session.cloud = undefined;
       session.cloud = await restart();
-      process.stdout.write(banner(session.cloud, flags));
+      announce(session.cloud, flags);
     } catch (err) {
       log(`local     reload failed: ${(err as Error).message}`);
     } finally {
       reloading = false;
     }
   };
-  for (const dir of ['bin', 'lib', 'lambdas', 'shared']) {
-    watch(join(PROJECT_ROOT, dir), { recursive: true }, () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void reload(), 300);
-    });
-  }
-  log('local     watching bin/, lib/, lambdas/ and shared/');
+  const watched = watchProject(PROJECT_DIR, () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void reload(), 300);
+  });
+  log(`local     watching ${['the top-level files', ...watched.folders].join(', ')} (cdk.json's watch.include and watch.exclude)`);
 }
 
 async function main(): Promise<void> {
@@ -128,7 +145,7 @@ async function main(): Promise<void> {
   const session: Session = { stopping: false };
   try {
     session.cloud = await start(flags, context);
-    process.stdout.write(banner(session.cloud, flags));
+    announce(session.cloud, flags);
     // A reload keeps the ports, even those picked freely (port 0), so clients can reconnect to the same URL.
     flags.port = Number(new URL(session.cloud.callbackUrl).port);
     flags.awsPort = Number(new URL(session.cloud.awsEndpoint).port);
@@ -139,6 +156,7 @@ async function main(): Promise<void> {
     log('local     waiting for a change to retry');
   }
   onSignals(session);
+  process.on('exit', () => removeEndpointsFile(PROJECT_DIR));
   if (flags.watch) watchSources(session, () => start(flags, context), flags);
 }
 

@@ -2,14 +2,19 @@ import { chmodSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } f
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type KeyLike } from 'jose';
 import { PushError } from '../shared/errors';
-import { PROJECT_ROOT } from './synth';
+import { PACKAGE_ROOT } from '../lib/constructs/handler-bundle';
+import { localStatePath } from './local-state';
 
 /** `iss` of the local development issuer's tokens. */
 export const DEV_ISSUER = 'urn:websocket-push:local-dev-issuer';
 /** `aud` of the local development issuer's tokens. */
 export const DEV_AUDIENCE = 'websocket-push-local';
-/** Where `npm start` and `npm run token` keep the development key pair (git-ignored). */
-export const DEV_ISSUER_DIR = join(PROJECT_ROOT, '.local-state', 'dev-issuer');
+/** Where the local cloud keeps the development key pair in the project it runs (git-ignored). */
+export function devIssuerDir(projectDir: string): string {
+  return localStatePath(projectDir, 'dev-issuer');
+}
+/** Where `npm start` and `npm run token` keep the development key pair in this repository. */
+export const DEV_ISSUER_DIR = devIssuerDir(PACKAGE_ROOT);
 /** Signing algorithm of the development issuer. */
 export const DEV_ALGORITHM = 'ES256';
 const KEY_FILE = 'private-key.jwk.json';

@@ -1,7 +1,7 @@
 import { PushError } from '../shared/errors';
 import { DEFAULT_PORTS } from './http/default-ports';
 
-/** A command-line flag of `npm start` is wrong; the message names it and says what it accepts. */
+/** A command-line flag of `websocket-push local` (`npm start`) is wrong; the message names it and says what it accepts. */
 export class FlagError extends PushError {
   constructor(message: string) {
     super('InvalidFlag', message);
@@ -33,7 +33,9 @@ export interface LocalFlags {
   faults: { throttleRate?: number; errorRate?: number; postLatencyMs?: number; dropDisconnectRate?: number; seed?: number };
 }
 
-export const USAGE = `usage: npm start -- [flags]
+export const USAGE = `usage: websocket-push local [flags]     (in this repository: npm start -- [flags])
+  Synthesizes the CDK app of the current folder (its cdk.json) and runs it locally; writes the URLs and names
+  to .local-state/endpoints.json while it runs.
   --port N              gateway port: WebSocket API, management API and page (default ${DEFAULT_PORTS.gateway}; 0 = free port)
   --aws-port N          AWS endpoint port: DynamoDB, EventBridge, SQS (default ${DEFAULT_PORTS.aws}; 0 = free port)
   --host ADDR           address to listen on (default 127.0.0.1)
@@ -46,7 +48,8 @@ export const USAGE = `usage: npm start -- [flags]
   --max-connection DUR  close every connection after DUR (default 2h, as API Gateway)
   --no-dev-issuer       do not trust the local development issuer (default: trusted, anonymous allowed;
                         see npm run token). Given -c authIssuer=…, the dev issuer is not used either.
-  --watch               re-synthesize and restart when bin/, lib/, lambdas/ or shared/ change
+  --watch               re-synthesize and restart when the app's sources change (cdk.json's watch.include and
+                        watch.exclude, as cdk watch; without them every file but node_modules/ and cdk.out/)
   --verbose             also log every AWS API request and Lambda's START/END/REPORT lines
   --fault-rate R        fault injection: a fraction R (0-1) of management-API calls answer 429 LimitExceededException
                         or 500 InternalServerErrorException (half each), as AWS answers them
@@ -84,10 +87,17 @@ function parseLatency(flag: string, text: string): number {
   return parseDuration(flag, text);
 }
 
-/** Parses `npm start`'s flags; throws FlagError naming the bad flag. */
+/** The CLI's one command, also the default: `websocket-push local`. */
+export const LOCAL_COMMAND = 'local';
+
+/** Parses `websocket-push [local] [flags]`; throws FlagError naming the bad command or flag. */
 export function parseFlags(argv: string[]): LocalFlags {
   const flags: LocalFlags = { host: '127.0.0.1', port: DEFAULT_PORTS.gateway, awsPort: DEFAULT_PORTS.aws, context: {}, watch: false, noDevIssuer: false, verbose: false, help: false, faults: {} };
-  for (let i = 0; i < argv.length; i++) {
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith('-') && first !== LOCAL_COMMAND) {
+    throw new FlagError(`unknown command "${first}". The command is ${LOCAL_COMMAND}: websocket-push ${LOCAL_COMMAND} [flags]. See --help.`);
+  }
+  for (let i = first === LOCAL_COMMAND ? 1 : 0; i < argv.length; i++) {
     const raw = argv[i];
     const [name, inline] = raw.startsWith('--') ? raw.split(/=(.*)/s) : [raw, undefined];
     const value = (): string => {

@@ -26,6 +26,8 @@ export interface LocalCloudOptions {
   readonly awsPort?: number;
   /** An already synthesized cloud assembly to run. @default synthesize the app into a temporary folder */
   readonly cdkOut?: string;
+  /** The CDK app to synthesize: the folder of its `cdk.json`. @default this package's own folder */
+  readonly projectDir?: string;
   /** Context for the synth (`-c key=value`). */
   readonly context?: Record<string, string>;
   /** Stack to run when the assembly holds several. */
@@ -130,7 +132,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
 async function synthesizeToTemporaryFolder(opts: LocalCloudOptions, running: StopList, log: (line: string) => void): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'websocket-push-'));
   running.add({ stop: () => rmSync(dir, { recursive: true, force: true }) });
-  await synth({ outDir: dir, context: opts.context, log });
+  await synth({ outDir: dir, projectDir: opts.projectDir, context: opts.context, log });
   return dir;
 }
 

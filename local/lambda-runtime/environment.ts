@@ -6,7 +6,11 @@ import type { FunctionDefinition } from './types';
 export interface EnvironmentOptions {
   /** Local AWS endpoint, exported as `AWS_ENDPOINT_URL` so the SDK in the function talks to the local cloud. */
   readonly awsEndpointUrl?: string;
-  /** Directories on `NODE_PATH`: where the runtime-provided AWS SDK v3 is found (Lambda: /var/runtime/node_modules). */
+  /**
+   * Directories on `NODE_PATH` before the function's own (Lambda: the layers' /opt/nodejs/node_modules). The
+   * AWS SDK v3 is provided by the worker's resolution fallback instead (see provided-sdk.ts), so that only the
+   * SDK, and not every package installed beside the local cloud, resolves from a function.
+   */
   readonly nodePath: readonly string[];
   readonly region?: string;
 }
@@ -39,14 +43,4 @@ export function functionEnvironment(fn: FunctionDefinition, logStreamName: strin
   };
   if (options.awsEndpointUrl) env.AWS_ENDPOINT_URL = options.awsEndpointUrl;
   return env;
-}
-
-/** `node_modules` folders from which the host resolves `@aws-sdk/*` (the SDK Lambda's runtime provides). */
-export function defaultNodePath(): string[] {
-  try {
-    const pkg = require.resolve('@aws-sdk/client-dynamodb/package.json');
-    return [path.resolve(path.dirname(pkg), '..', '..')];
-  } catch {
-    return [];
-  }
 }

@@ -2,8 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { functionEnvironment, type EnvironmentOptions } from './environment';
 import { pipeLines } from './log-lines';
+import { providedSdk } from './provided-sdk';
 import type { FunctionDefinition, InvokeContextData, InvokeResult } from './types';
 import { WORKER_SOURCE } from './worker-source';
+
+/** The AWS SDK every function's worker falls back to, read once. */
+const PROVIDED_SDK = providedSdk();
 
 type WorkerReply =
   | { type: 'result'; id: number; ok: true; result: unknown; initDurationMs?: number; cpuMs?: number }
@@ -38,7 +42,7 @@ export class ExecutionEnvironment {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       env: functionEnvironment(fn, this.logStreamName, envOptions),
-      workerData: { assetDir: fn.assetDir, handler: fn.handler },
+      workerData: { assetDir: fn.assetDir, handler: fn.handler, sdk: PROVIDED_SDK },
       stdout: true,
       stderr: true,
       execArgv: [],

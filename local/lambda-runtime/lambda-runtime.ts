@@ -1,5 +1,4 @@
 import { localArn } from '../aws-wire';
-import { defaultNodePath } from './environment';
 import { LambdaRuntimeError } from './errors';
 import { FunctionPool } from './function-pool';
 import type { FunctionDefinition, InvokeResult } from './types';
@@ -12,7 +11,7 @@ export interface LambdaRuntimeOptions {
   readonly log?: (line: string) => void;
   /** Print Lambda's `START` / `END` / `REPORT RequestId` lines. @default true */
   readonly reportLines?: boolean;
-  /** `NODE_PATH` of the functions: where the runtime-provided `@aws-sdk/*` is found. @default the host's node_modules */
+  /** Folders on the functions' `NODE_PATH` before their own (as Lambda layers'). @default none */
   readonly nodePath?: readonly string[];
 }
 
@@ -29,7 +28,7 @@ export class LambdaRuntime {
   constructor(private readonly options: LambdaRuntimeOptions = {}) {
     // eslint-disable-next-line no-console
     this.log = options.log ?? ((line) => console.log(line));
-    this.nodePath = options.nodePath ?? defaultNodePath();
+    this.nodePath = options.nodePath ?? [];
   }
 
   /** Declares a function. Its first invocation starts its first (cold) execution environment. */

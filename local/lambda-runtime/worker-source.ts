@@ -27,6 +27,32 @@ function threadCpuMs() {
   }
 }
 
+// The AWS SDK v3 as Lambda's Node.js runtime provides it: an '@aws-sdk/...' or '@smithy/...' require that the
+// function's own folders cannot resolve falls back to the SDK installed beside the local cloud (workerData.sdk).
+// Each worker has its own module loader, so this changes nothing outside the function.
+(function provideSdk(sdk) {
+  if (!sdk) return;
+  const Module = require('node:module');
+  const resolve = Module._resolveFilename;
+  Module._resolveFilename = function (request, parent, isMain, options) {
+    try {
+      return resolve.call(this, request, parent, isMain, options);
+    } catch (err) {
+      if (!err || err.code !== 'MODULE_NOT_FOUND' || !/^@(aws-sdk|smithy)\//.test(request)) throw err;
+      try {
+        return resolve.call(this, request, parent, isMain, { paths: [sdk.root] });
+      } catch (missing) {
+        const name = request.split('/').slice(0, 2).join('/');
+        const e = new Error("Cannot find module '" + request + "': the local cloud provides the AWS SDK v3 packages it installs (" +
+          sdk.packages.join(', ') + ") and their dependencies, not " + name + ". Add it to your project (npm install " + name +
+          ") and bundle it into the function.");
+        e.code = 'MODULE_NOT_FOUND';
+        throw e;
+      }
+    }
+  };
+})(workerData.sdk);
+
 function describeError(err) {
   if (err instanceof Error) {
     return { errorType: err.name || 'Error', errorMessage: err.message, trace: String(err.stack || '').split('\n') };

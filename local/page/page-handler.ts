@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { buildClientBundle } from './client-bundle';
+import { clientBundle } from './client-bundle';
 
 const PAGE = join(__dirname, 'index.html');
 
@@ -11,7 +11,7 @@ const PAGE = join(__dirname, 'index.html');
  */
 export async function pageHandler(stage: string): Promise<(req: IncomingMessage, res: ServerResponse) => boolean> {
   const page = readFileSync(PAGE, 'utf8').replace('</head>', `<meta name="ws-stage" content="${stage}">\n</head>`);
-  const clientJs = await buildClientBundle();
+  const clientJs = await clientBundle();
   return (req, res) => {
     if (req.method === 'GET' && /^\/client\.js(\?.*)?$/.test(req.url ?? '')) {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });

@@ -23,9 +23,16 @@ describe('npm start flags', () => {
     [['--persist'], '--persist needs a value. See --help.'],
     [['--prot', '1'], 'unknown flag "--prot". See --help.'],
     [['--port', '4000', '--aws-port', '4000'], '--port and --aws-port are both 4000; give them different ports.'],
+    [['serve', '--port', '0'], 'unknown command "serve". The command is local: websocket-push local [flags]. See --help.'],
   ])('rejects %j with a message naming the flag', (argv, message) => {
     expect(() => parseFlags(argv)).toThrow(new FlagError(message));
     try { parseFlags(argv); } catch (e) { expect((e as FlagError).code).toBe('InvalidFlag'); }
+  });
+
+  it('takes the command local first, or no command (local is the default)', () => {
+    expect(parseFlags(['local', '--port', '0', '--watch'])).toMatchObject({ port: 0, watch: true });
+    expect(parseFlags(['--port', '0', '--watch'])).toEqual(parseFlags(['local', '--port', '0', '--watch']));
+    expect(() => parseFlags(['--port', '0', 'local'])).toThrow(new FlagError('unknown flag "local". See --help.'));
   });
 
   it('parses durations', () => {

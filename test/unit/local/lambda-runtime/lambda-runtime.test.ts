@@ -213,6 +213,27 @@ describe('LambdaRuntime', () => {
     await expect(runtime.invoke('Sdk', {})).resolves.toMatchObject({ ok: true, result: { when: '1970-01-01T00:00:00.000Z', client: 'function' } });
   });
 
+  it('provides the AWS SDK v3 packages (and @smithy) it installs to a function bundled without them, and only those', async () => {
+    runtime.register(
+      fn('External', `const { EventBridgeClient } = require('@aws-sdk/client-eventbridge');
+        const { NodeHttpHandler } = require('@smithy/node-http-handler');
+        exports.handler = async () => ({ client: typeof EventBridgeClient, handler: typeof NodeHttpHandler });`),
+    );
+    await expect(runtime.invoke('External', {})).resolves.toMatchObject({ ok: true, result: { client: 'function', handler: 'function' } });
+
+    runtime.register(fn('MissingSdk', `require('@aws-sdk/client-not-a-service/dist-cjs'); exports.handler = async () => 1;`));
+    const missing = await runtime.invoke('MissingSdk', {});
+    expect(missing).toMatchObject({ ok: false, errorType: 'Runtime.ImportModuleError' });
+    const message = (missing as { errorMessage: string }).errorMessage;
+    expect(message).toContain("Cannot find module '@aws-sdk/client-not-a-service/dist-cjs'");
+    expect(message).toContain('npm install @aws-sdk/client-not-a-service');
+    expect(message).toContain('@aws-sdk/client-eventbridge');
+
+    // Lambda's runtime provides the SDK, not the other packages installed beside the local cloud.
+    runtime.register(fn('NotSdk', `require('jose'); exports.handler = async () => 1;`));
+    await expect(runtime.invoke('NotSdk', {})).resolves.toMatchObject({ ok: false, errorType: 'Runtime.ImportModuleError', errorMessage: expect.stringContaining("Cannot find module 'jose'") });
+  });
+
   it('rejects typed errors for an unknown function and after stop', async () => {
     await expect(runtime.invoke('Nope', {})).rejects.toMatchObject({ code: 'FunctionNotFound' });
     await expect(runtime.invoke('Nope', {})).rejects.toBeInstanceOf(LambdaRuntimeError);
