@@ -34,8 +34,8 @@ function dynamodb(operation: string, input: Input): RequiredPermission[] {
 
 function events(operation: string, input: Input): RequiredPermission[] {
   if (operation === 'PutEvents') {
-    const buses = new Set(((input.Entries ?? []) as Input[]).map((e) => String(e.EventBusName ?? 'default')));
-    return [...buses].map((bus) => ({ action: 'events:PutEvents', resource: bus.startsWith('arn:') ? bus : localArn('events', `event-bus/${bus}`) }));
+    const buses = new Set(((input.Entries ?? []) as Input[]).map((e) => String(e.EventBusName ?? 'default')).map((bus) => (bus.startsWith('arn:') ? bus : localArn('events', `event-bus/${bus}`))));
+    return [...buses].map((resource) => ({ action: 'events:PutEvents', resource }));
   }
   return [{ action: `events:${operation}`, resource: '*' }];
 }
