@@ -7,6 +7,7 @@ import { SqsFanoutQueue } from '../adapters/sqs-fanout-queue';
 import { getDocumentClient, getManagementApiClient, getSqsClient } from '../clients';
 import { once, readFanoutConfig, readPushConfig, readReplayWindowSeconds } from '../config';
 import { describeError } from '../core/logger';
+import { METRIC_SERVICES } from '../core/metrics';
 import { processPush } from '../core/process-push';
 import { createLogger } from '../logger';
 import { connectionStore } from '../stores';
@@ -19,7 +20,7 @@ const deps = once(() => {
     config: c,
     fanout,
     fanoutQueue: fanout.fanoutQueueUrl ? new SqsFanoutQueue(getSqsClient(), { queueUrl: fanout.fanoutQueueUrl }) : undefined,
-    metrics: new PowertoolsDeliveryMetrics('push'),
+    metrics: new PowertoolsDeliveryMetrics(METRIC_SERVICES.push),
     store: connectionStore(),
     publisher: new ManagementApiPublisher(getManagementApiClient(c.callbackUrl, c.deliveryConcurrency)),
     deadLetter: new SqsDeadLetterSink(getSqsClient(), c.deadLetterQueueUrl),
