@@ -79,6 +79,8 @@ export const MAX_THROTTLING_BURST_LIMIT = 5000;
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
+/** Largest reserved concurrency accepted for the push function (Lambda's default account quota is 1,000). */
+export const MAX_PUSH_RESERVED_CONCURRENCY = 1000;
 /** Names of event buses the stack may create: letters, digits, `.`, `-`, `_`; 1 to 256 characters. */
 export const EVENT_BUS_NAME_PATTERN = /^[A-Za-z0-9._-]{1,256}$/;
 /** ARN of an event bus: `arn:<partition>:events:<region>:<account>:event-bus/<name>`. */
@@ -145,6 +147,22 @@ function text(o: TextOptions & { default?: string }): ConfigKey<string | undefin
     read: (value, reject) => {
       const ok = typeof value === 'string' && (typeof accepts === 'function' ? accepts(value) : accepts.test(value));
       return ok ? (value as string) : reject(o.expected);
+    },
+  };
+}
+
+/** An optional integer key from `min` to `max`. */
+function optionalInteger(o: { min: number; max: number; example: number; why?: string }): ConfigKey<number | undefined> {
+  return {
+    kind: 'integer',
+    default: undefined,
+    min: o.min,
+    max: o.max,
+    example: String(o.example),
+    read: (value, reject) => {
+      const n = toInteger(value);
+      if (n === undefined || n < o.min || n > o.max) return reject(`Expected an integer from ${o.min} to ${o.max}${o.why ?? ''}`);
+      return n;
     },
   };
 }
@@ -473,6 +491,22 @@ export const CONFIG_KEYS = {
     min: MIN_FANOUT_WORKER_CONCURRENCY,
     max: MAX_FANOUT_WORKER_CONCURRENCY,
     why: " (SQS event sources' MaximumConcurrency)",
+  }),
+  /**
+   * Concurrent executions reserved for the push function, which are also its ceiling: a broadcast storm
+   * cannot starve `$connect` and the other routes. Lambda keeps 100 of the account's concurrency unreserved.
+   * @default - none (the push function shares the account's unreserved concurrency)
+   */
+  pushReservedConcurrency: optionalInteger({ min: 1, max: MAX_PUSH_RESERVED_CONCURRENCY, example: 50, why: ' (reserved concurrent executions of the push function)' }),
+  /**
+   * Email address the alarms notify, through an SNS topic the stack creates (the address must confirm the
+   * subscription). A construct user may pass its own topic as the `alarmTopic` prop instead.
+   * @default - no notification: the alarms only change state
+   */
+  alarmEmail: text({
+    accepts: /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/,
+    expected: 'Expected an email address, e.g. ops@example.com',
+    example: 'ops@example.com',
   }),
 } satisfies Record<string, ConfigKey<unknown>>;
 

@@ -7,9 +7,16 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { IHostedZone } from 'aws-cdk-lib/aws-route53';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { NagSuppressions } from 'cdk-nag';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../shared/env';
+import { DEFAULT_METRICS_NAMESPACE } from '../lambdas/config';
+import { METRIC_NAMES, METRIC_SERVICES } from '../lambdas/core/metrics';
 import { checkPropNames, CONFIG_KEY_NAMES, InvalidConfigError, parseConfig, type PushStackConfig } from './config';
 import { ConnectionsTable } from './constructs/connections-table';
 import { CustomDomain } from './constructs/custom-domain';
@@ -49,6 +56,11 @@ export interface WebSocketPushResourceProps {
    * @default - no record is created
    */
   readonly hostedZone?: IHostedZone;
+  /**
+   * SNS topic the alarms notify (`alarmEmail`, when given, is subscribed to it).
+   * @default - a topic is created when `alarmEmail` is given; otherwise the alarms only change state
+   */
+  readonly alarmTopic?: sns.ITopic;
 }
 
 /**
@@ -63,6 +75,7 @@ const RESOURCE_PROP_NAMES: readonly (keyof WebSocketPushResourceProps)[] = [
   'domainName',
   'certificate',
   'hostedZone',
+  'alarmTopic',
 ];
 
 /**
@@ -115,8 +128,10 @@ export class WebSocketPush extends Construct {
   public readonly eventPush: EventPush;
   /** The fan-out queue, its workers and its dead-letter queue. */
   public readonly fanout: Fanout;
-  /** Alarms on the dead-letter queues and the push path's errors. */
+  /** Alarms on the dead-letter queues, failed deliveries and the push path's errors. */
   public readonly monitoring: Monitoring;
+  /** The topic the alarms notify (`alarmTopic`, or the one created for `alarmEmail`), if any. */
+  public readonly alarmTopic?: sns.ITopic;
 
   constructor(scope: Construct, id: string, props: WebSocketPushProps = {}) {
     super(scope, id);
@@ -180,6 +195,7 @@ export class WebSocketPush extends Construct {
       logRetention,
       memorySize: config.deliveryMemorySize,
       timeout: Duration.seconds(60),
+      reservedConcurrency: config.pushReservedConcurrency,
       environment: { ...deliveryEnvironment, [ENV.REPLAY_WINDOW_SECONDS]: String(config.replayWindowSeconds) },
     });
     this.eventBus = this.eventPush.eventBus;
@@ -202,9 +218,12 @@ export class WebSocketPush extends Construct {
     this.fanoutWorkerFunction = worker;
     this.connections.grantRemoveConnection(worker);
     this.webSocket.grantManageConnections(worker);
+    this.alarmTopic = alarmTopic(this, props, config);
     this.monitoring = new Monitoring(this, 'Monitoring', {
       deadLetterQueues: { Push: this.eventPush.deadLetterQueue, Fanout: this.fanout.deadLetterQueue },
       functions: { Push: push, FanoutWorker: worker },
+      failedDeliveries: { Push: failedDeliveries(METRIC_SERVICES.push), FanoutWorker: failedDeliveries(METRIC_SERVICES.fanoutWorker) },
+      alarmActions: this.alarmTopic ? [new SnsAction(this.alarmTopic)] : [],
     });
 
     this.connections.grantRegisterConnection(this.connectFunction);
@@ -309,4 +328,35 @@ function authorizerFunction(
     [ENV.AUTH_CHANNELS_CLAIM]: config.authChannelsClaim,
     [ENV.ALLOW_ANONYMOUS]: String(config.allowAnonymous),
   });
+}
+
+/** The `Failed` delivery metric of one function (Powertools' embedded metrics: namespace and `service` dimension). */
+function failedDeliveries(service: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: DEFAULT_METRICS_NAMESPACE,
+    metricName: METRIC_NAMES.failed,
+    dimensionsMap: { service },
+    statistic: cloudwatch.Stats.SUM,
+    period: Duration.minutes(1),
+  });
+}
+
+/** The topic the alarms notify: the given one, or one created for `alarmEmail`; `alarmEmail` is subscribed. */
+function alarmTopic(scope: Construct, props: WebSocketPushResourceProps, config: PushStackConfig): sns.ITopic | undefined {
+  if (props.alarmTopic === undefined && config.alarmEmail === undefined) return undefined;
+  let topic = props.alarmTopic;
+  if (topic === undefined) {
+    const created = new sns.Topic(scope, 'AlarmTopic', { displayName: 'WebSocket push alarms', enforceSSL: true });
+    NagSuppressions.addResourceSuppressions(created, [
+      {
+        id: 'AwsSolutions-SNS2',
+        reason:
+          'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key (alias/aws/sns); the topic ' +
+          'carries alarm state changes only, no user data. Pass your own alarmTopic to use a customer managed key.',
+      },
+    ]);
+    topic = created;
+  }
+  if (config.alarmEmail !== undefined) topic.addSubscription(new EmailSubscription(config.alarmEmail));
+  return topic;
 }

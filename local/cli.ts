@@ -75,6 +75,7 @@ function start(flags: LocalFlags, context: Record<string, string>): Promise<Loca
     stack: flags.stack,
     persist: flags.persist,
     verbose: flags.verbose,
+    iam: !flags.noIam,
     faults: flags.faults,
     limits: { idleTimeoutMs: flags.idleTimeoutMs, maxConnectionMs: flags.maxConnectionMs },
     log,

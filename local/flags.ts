@@ -27,6 +27,8 @@ export interface LocalFlags {
   watch: boolean;
   /** Do not trust the development issuer: no authorizer, public channels only (unless -c authIssuer=… is given). */
   noDevIssuer: boolean;
+  /** Do not enforce the functions' IAM roles locally. */
+  noIam: boolean;
   verbose: boolean;
   help: boolean;
   /** Fault injection in the gateway (`--fault-rate`, `--post-latency`, `--drop-disconnect`, `--fault-seed`). */
@@ -48,6 +50,8 @@ export const USAGE = `usage: websocket-push local [flags]     (in this repositor
   --max-connection DUR  close every connection after DUR (default 2h, as API Gateway)
   --no-dev-issuer       do not trust the local development issuer (default: trusted, anonymous allowed;
                         see npm run token). Given -c authIssuer=…, the dev issuer is not used either.
+  --no-iam              do not enforce the functions' IAM roles (default: a call a function's role does not
+                        allow is answered AccessDeniedException, as AWS answers it; other callers are not restricted)
   --watch               re-synthesize and restart when the app's sources change (cdk.json's watch.include and
                         watch.exclude, as cdk watch; without them every file but node_modules/ and cdk.out/)
   --verbose             also log every AWS API request and Lambda's START/END/REPORT lines
@@ -92,7 +96,7 @@ export const LOCAL_COMMAND = 'local';
 
 /** Parses `websocket-push [local] [flags]`; throws FlagError naming the bad command or flag. */
 export function parseFlags(argv: string[]): LocalFlags {
-  const flags: LocalFlags = { host: '127.0.0.1', port: DEFAULT_PORTS.gateway, awsPort: DEFAULT_PORTS.aws, context: {}, watch: false, noDevIssuer: false, verbose: false, help: false, faults: {} };
+  const flags: LocalFlags = { host: '127.0.0.1', port: DEFAULT_PORTS.gateway, awsPort: DEFAULT_PORTS.aws, context: {}, watch: false, noDevIssuer: false, noIam: false, verbose: false, help: false, faults: {} };
   const first = argv[0];
   if (first !== undefined && !first.startsWith('-') && first !== LOCAL_COMMAND) {
     throw new FlagError(`unknown command "${first}". The command is ${LOCAL_COMMAND}: websocket-push ${LOCAL_COMMAND} [flags]. See --help.`);
@@ -126,6 +130,7 @@ export function parseFlags(argv: string[]): LocalFlags {
       case '--max-connection': flags.maxConnectionMs = parseDuration(name, value()); break;
       case '--watch': flags.watch = true; break;
       case '--no-dev-issuer': flags.noDevIssuer = true; break;
+      case '--no-iam': flags.noIam = true; break;
       case '--fault-rate': {
         const rate = parseFraction(name, value());
         flags.faults.throttleRate = rate / 2;

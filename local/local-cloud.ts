@@ -7,6 +7,7 @@ import { DYNAMODB_PREFIX, startDynamoDb } from './dynamodb';
 import { startEventBridge } from './eventbridge';
 import { startWebSocketApi, type GatewayFaults, type GatewayLimits } from './gateway';
 import { bindPort, type BoundPort } from './http/bound-port';
+import { endpointAuthorizer, LocalIam, managementAuthorizer } from './iam';
 import { startLambda } from './lambda-runtime';
 import { pageHandler } from './page/page-handler';
 import { prefixed } from './service/local-service';
@@ -48,6 +49,12 @@ export interface LocalCloudOptions {
   readonly log?: (line: string) => void;
   /** Fault injection in the gateway: management-API errors and latency, dropped `$disconnect`s. @default none */
   readonly faults?: GatewayFaults;
+  /**
+   * Enforce the functions' roles: a call a function's role does not allow is answered with AWS's
+   * AccessDeniedException (DynamoDB, EventBridge, SQS, the management API). Other callers are not restricted.
+   * @default true
+   */
+  readonly iam?: boolean;
 }
 
 /** A running local cloud. */
@@ -105,9 +112,13 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const sqs = running.add(await startSqs(model, { endpointUrl: ports.aws.url, log: prefixed(log, 'sqs       ') }));
     const lambda = running.add(await startLambda(model, { awsEndpointUrl: ports.aws.url, sqs, reportLines: opts.verbose ?? false, asyncRetryDelayMs: opts.asyncRetryDelayMs, log }));
     const eventBridge = running.add(await startEventBridge(model, { lambda, sqs, retryBaseDelayMs: opts.eventBridgeRetryBaseDelayMs, log }));
-    const aws = running.add(await startAwsEndpoint({ port: ports.aws, services: [eventBridge.api, sqs.api], dynamodb: dynamodb.api, log: awsLog(opts, log) }));
+    const iam = (opts.iam ?? true) ? new LocalIam(model, prefixed(log, 'iam       ')) : undefined;
+    const aws = running.add(await startAwsEndpoint({
+      port: ports.aws, services: [eventBridge.api, sqs.api], dynamodb: dynamodb.api, log: awsLog(opts, log), authorize: iam && endpointAuthorizer(iam),
+    }));
     const gateway = running.add(await startWebSocketApi(api, {
-      port: ports.gateway, lambda, limits: opts.limits, faults: opts.faults, requestHandler: await pageHandler(api.stage), log,
+      port: ports.gateway, lambda, limits: opts.limits, faults: opts.faults, requestHandler: await pageHandler(api.stage),
+      authorizeManagement: iam && managementAuthorizer(iam, api.apiId, api.stage), log,
     }));
 
     return {

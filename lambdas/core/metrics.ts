@@ -14,6 +14,12 @@ export const METRIC_NAMES = {
   retriedBatches: 'RetriedBatches',
 } as const;
 
+/** The `service` dimension of each function's delivery metrics. */
+export const METRIC_SERVICES = {
+  push: 'push',
+  fanoutWorker: 'fanout-worker',
+} as const;
+
 /** Counts of one push or worker invocation. */
 export interface DeliveryFigures {
   readonly delivered: number;

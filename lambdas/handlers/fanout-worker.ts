@@ -5,6 +5,7 @@ import { getSignedPostPublisher, getSqsClient } from '../clients';
 import { once, readFanoutWorkerConfig } from '../config';
 import { processFanoutRecords } from '../core/fanout-worker';
 import { describeError } from '../core/logger';
+import { METRIC_SERVICES } from '../core/metrics';
 import { createLogger } from '../logger';
 import { connectionStore } from '../stores';
 
@@ -16,7 +17,7 @@ const deps = once(() => {
     store: connectionStore(),
     publisher: getSignedPostPublisher(c.callbackUrl, c.deliveryConcurrency),
     queue: new SqsFanoutQueue(getSqsClient(), { queueUrl: c.fanoutQueueUrl }),
-    metrics: new PowertoolsDeliveryMetrics('fanout-worker'),
+    metrics: new PowertoolsDeliveryMetrics(METRIC_SERVICES.fanoutWorker),
   };
 });
 

@@ -6,6 +6,7 @@ import { SqsFanoutQueue } from '../adapters/sqs-fanout-queue';
 import { getDocumentClient, getSignedPostPublisher, getSqsClient } from '../clients';
 import { once, readFanoutConfig, readPushConfig, readReplayWindowSeconds } from '../config';
 import { describeError } from '../core/logger';
+import { METRIC_SERVICES } from '../core/metrics';
 import { processPush } from '../core/process-push';
 import { createLogger } from '../logger';
 import { connectionStore } from '../stores';
@@ -18,7 +19,7 @@ const deps = once(() => {
     config: c,
     fanout,
     fanoutQueue: fanout.fanoutQueueUrl ? new SqsFanoutQueue(getSqsClient(), { queueUrl: fanout.fanoutQueueUrl }) : undefined,
-    metrics: new PowertoolsDeliveryMetrics('push'),
+    metrics: new PowertoolsDeliveryMetrics(METRIC_SERVICES.push),
     store: connectionStore(),
     publisher: getSignedPostPublisher(c.callbackUrl, c.deliveryConcurrency),
     deadLetter: new SqsDeadLetterSink(getSqsClient(), c.deadLetterQueueUrl),

@@ -94,17 +94,11 @@ export class ConnectionsTable extends Construct {
   }
 
   /**
-   * `$disconnect` and a `410 Gone`: find every item of a connection and delete them
-   * (`Query` on the base table, `DeleteItem`, `BatchWriteItem`).
+   * `$disconnect` and a `410 Gone`: find every item of a connection and delete them in batches
+   * (`Query` on the base table, `BatchWriteItem`; no `DeleteItem`, which this path never calls).
    */
   public grantRemoveConnection(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(
-      grantee,
-      [this.table.tableArn],
-      'dynamodb:Query',
-      'dynamodb:DeleteItem',
-      'dynamodb:BatchWriteItem',
-    );
+    return this.grant(grantee, [this.table.tableArn], 'dynamodb:Query', 'dynamodb:BatchWriteItem');
   }
 
   /** Push: resolve an audience (`Query` and `GetItem` on the base table, `Query` on both indexes). */

@@ -65,6 +65,12 @@ export interface EventPushProps {
    * @default 2
    */
   readonly invokeRetryAttempts?: number;
+  /**
+   * Concurrent executions reserved for the push function, and its ceiling: a broadcast storm then cannot
+   * take the concurrency `$connect` and the other routes need (events wait in Lambda's asynchronous queue).
+   * @default - none: it shares the account's unreserved concurrency
+   */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -135,6 +141,7 @@ export class EventPush extends Construct {
       timeout: props.timeout ?? Duration.seconds(60),
       logRetention: props.logRetention,
       memorySize: props.memorySize ?? DEFAULT_CONFIG.deliveryMemorySize,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       environment: { ...props.environment, [ENV.DEAD_LETTER_QUEUE_URL]: this.deadLetterQueue.queueUrl },
     });
     this.deadLetterQueue.grantSendMessages(this.pushFunction);

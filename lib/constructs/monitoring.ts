@@ -11,6 +11,12 @@ export interface MonitoringProps {
   /** Functions whose errors raise an alarm, by a short name. */
   readonly functions: Readonly<Record<string, lambda.IFunction>>;
   /**
+   * Posts that failed for good (the `Failed` delivery metric), by a short name: a 403 from the management API
+   * (a broken stage or a missing permission) or a post that kept failing. Any of them raises one alarm.
+   * @default - no alarm on failed deliveries
+   */
+  readonly failedDeliveries?: Readonly<Record<string, cloudwatch.IMetric>>;
+  /**
    * Where alarms notify (e.g. an SNS topic action).
    * @default - none: the alarms only change state
    */
@@ -24,7 +30,7 @@ export interface MonitoringProps {
 
 /**
  * Alarms on what must never happen silently: a message in a dead-letter queue (an event or a fan-out batch
- * that could not be pushed), and errors of the push path's functions. Each alarm fires on the first
+ * that could not be pushed), posts that failed for good, and errors of the push path's functions. Each alarm fires on the first
  * occurrence in a period, and treats missing data as fine (an idle stack sends no metrics).
  */
 export class Monitoring extends Construct {
@@ -51,6 +57,16 @@ export class Monitoring extends Construct {
         `${name}DeadLetterAlarm`,
         queue.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }),
         `Messages are waiting in the ${name} dead-letter queue: pushes that could not be delivered. Inspect and redrive them.`,
+      );
+    }
+    const failed = Object.entries(props.failedDeliveries ?? {});
+    if (failed.length > 0) {
+      const usingMetrics = Object.fromEntries(failed.map(([name, metric]) => [name.toLowerCase(), metric]));
+      add(
+        'FailedDeliveriesAlarm',
+        new cloudwatch.MathExpression({ expression: Object.keys(usingMetrics).join(' + '), usingMetrics, period, label: 'Failed deliveries' }),
+        'Posts to connections failed for good (a 403 from the management API means a broken stage or a missing ' +
+          'execute-api:ManageConnections grant). See the push and fan-out worker logs.',
       );
     }
     for (const [name, fn] of Object.entries(props.functions)) {

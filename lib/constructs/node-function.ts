@@ -41,6 +41,11 @@ export interface NodeFunctionProps {
    * @default - none
    */
   readonly description?: string;
+  /**
+   * Concurrent executions reserved for the function (also its ceiling).
+   * @default - none: it shares the account's unreserved concurrency
+   */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 const HANDLER_FILE_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
@@ -78,6 +83,7 @@ export class NodeFunction extends LambdaFunction {
       memorySize: props.memorySize ?? DEFAULT_FUNCTION_MEMORY_MB,
       timeout: props.timeout ?? Duration.seconds(10),
       description: props.description,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role,
       logGroup,
       loggingFormat: LoggingFormat.JSON,

@@ -1,4 +1,4 @@
-import { CfnResource, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat, CfnAccount } from 'aws-cdk-lib/aws-apigateway';
 import {
   LogGroupLogDestination,
@@ -22,10 +22,11 @@ export interface PushWebSocketApiProps {
   /** Function of the `$connect` route. */
   readonly connectHandler: IFunction;
   /**
-   * REQUEST authorizer of the `$connect` route. It is given no identity source: the token may be in the
-   * query string or in `Sec-WebSocket-Protocol` (and anonymous connections may be allowed), and an identity
-   * source that is absent makes API Gateway answer 401 without calling the authorizer. Identity sources are
-   * optional for REQUEST authorizers of WebSocket APIs, which do not cache authorizer results.
+   * REQUEST authorizer of the `$connect` route. Its identity source is {@link AUTHORIZER_IDENTITY_SOURCE},
+   * the `Host` header, which every handshake carries: the token may be in the query string or in
+   * `Sec-WebSocket-Protocol` (and anonymous connections may be allowed), and an identity source that is
+   * absent makes API Gateway answer 401 without calling the authorizer. The API model marks
+   * `IdentitySource` required while its reference calls it optional; giving one deploys either way.
    * @default - no authorizer: anyone may connect
    */
   readonly authorizerHandler?: IFunction;
@@ -65,6 +66,14 @@ export interface PushWebSocketApiProps {
 }
 
 /**
+ * Identity source of the `$connect` authorizer: a header every WebSocket handshake carries (HTTP/1.1 requires
+ * `Host`), so API Gateway always calls the authorizer, which finds the token where the client put it.
+ * WebSocket REQUEST authorizers accept `route.request.header.X`, `route.request.querystring.X`,
+ * `stageVariables.X` and `context.X` (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-lambda-auth.html).
+ */
+export const AUTHORIZER_IDENTITY_SOURCE = 'route.request.header.Host';
+
+/**
  * The fields of the stage's JSON access log. Deliberately no message body, headers or query string:
  * those may carry tokens or user data.
  */
@@ -74,7 +83,9 @@ export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
   eventType: '$context.eventType',
   routeKey: '$context.routeKey',
   status: '$context.status',
-  integrationError: '$context.integrationErrorMessage',
+  // WebSocket APIs name it `integration.error` (`integrationErrorMessage` is HTTP APIs'):
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-logging.html
+  integrationError: '$context.integration.error',
   requestTime: '$context.requestTime',
   ip: '$context.identity.sourceIp',
 };
@@ -128,14 +139,9 @@ export class PushWebSocketApi extends Construct {
         ...(authorizer ? { authorizer } : {}),
       });
     if (props.authorizerHandler) {
-      this.authorizer = new WebSocketLambdaAuthorizer('Authorizer', props.authorizerHandler, { identitySource: [] });
+      this.authorizer = new WebSocketLambdaAuthorizer('Authorizer', props.authorizerHandler, { identitySource: [AUTHORIZER_IDENTITY_SOURCE] });
     }
     this.connectRoute = route('$connect', 'Connect', props.connectHandler, false, this.authorizer);
-    if (this.authorizer) {
-      // No identity source at all (see authorizerHandler): the property is left out of the template.
-      const cfn = this.api.node.tryFindChild('Authorizer')?.node.defaultChild as CfnResource | undefined;
-      cfn?.addPropertyDeletionOverride('IdentitySource');
-    }
     this.disconnectRoute = route('$disconnect', 'Disconnect', props.disconnectHandler, false);
     this.defaultRoute = route('$default', 'Default', props.defaultHandler, true);
 

@@ -1,1 +1,1 @@
-export { startAwsEndpoint, type AwsEndpoint, type AwsEndpointOptions } from './server';
+export { startAwsEndpoint, type AwsEndpoint, type AwsEndpointOptions, type AwsRequest } from './server';

@@ -18,6 +18,19 @@ export interface AwsEndpointOptions {
   readonly log?: (line: string) => void;
   /** Largest request body accepted (bytes). @default 16 MiB (dynalite's limit) */
   readonly maxBodyBytes?: number;
+  /** Checks each request before its service runs it (IAM); an error is answered instead. @default every request is allowed */
+  readonly authorize?: (request: AwsRequest) => AwsServiceError | undefined;
+}
+
+/** A request as the endpoint's `authorize` sees it. */
+export interface AwsRequest {
+  /** The `Authorization` header (SigV4), if any. */
+  readonly authorization?: string;
+  /** The `X-Amz-Target` prefix and operation, e.g. `AmazonSQS` and `SendMessage`. */
+  readonly targetPrefix: string;
+  readonly operation: string;
+  /** The parsed JSON body (`{}` when it is not a JSON object: the service answers that itself). */
+  readonly input: Record<string, unknown>;
 }
 
 /** A running AWS endpoint. `stop()` stops accepting connections and closes the open ones, not the services. */
@@ -32,6 +45,7 @@ interface Router {
   readonly dynamodb?: AwsRawService;
   readonly maxBody: number;
   readonly log: (line: string) => void;
+  readonly authorize?: (request: AwsRequest) => AwsServiceError | undefined;
 }
 
 /**
@@ -47,7 +61,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     }
     byPrefix.set(service.targetPrefix, service);
   }
-  const router: Router = { byPrefix, dynamodb: options.dynamodb, maxBody: options.maxBodyBytes ?? 16 * 1024 * 1024, log: options.log ?? (() => undefined) };
+  const router: Router = { byPrefix, dynamodb: options.dynamodb, maxBody: options.maxBodyBytes ?? 16 * 1024 * 1024, log: options.log ?? (() => undefined), authorize: options.authorize };
   const bound = await portOf(options.port, options.host ?? '127.0.0.1');
   bound.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const started = Date.now();
@@ -81,6 +95,8 @@ async function route(router: Router, req: IncomingMessage, res: ServerResponse):
   if (req.method !== 'POST' || !operation) {
     return sendError(res, contentType, new AwsServiceError('UnknownOperationException', `No operation for ${req.method} ${req.url} (X-Amz-Target '${target}')`, 400));
   }
+  const denied = router.authorize?.({ authorization: req.headers.authorization, targetPrefix: prefix, operation, input: jsonObjectOf(body) ?? {} });
+  if (denied) return sendError(res, contentType, denied);
   if (router.dynamodb && prefix === router.dynamodb.targetPrefix) return router.dynamodb.handle(req, res, body);
   const service = router.byPrefix.get(prefix);
   if (!service) {
@@ -92,14 +108,8 @@ async function route(router: Router, req: IncomingMessage, res: ServerResponse):
 async function answerJson(
   router: Router, service: AwsJsonService, operation: string, body: Buffer, res: ServerResponse, contentType: string, target: string,
 ): Promise<void> {
-  let input: Record<string, unknown>;
-  try {
-    const parsed = body.length ? (JSON.parse(body.toString('utf8')) as unknown) : {};
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-    input = parsed as Record<string, unknown>;
-  } catch {
-    return sendError(res, contentType, new AwsServiceError('SerializationException', 'The request body is not a JSON object', 400));
-  }
+  const input = jsonObjectOf(body);
+  if (!input) return sendError(res, contentType, new AwsServiceError('SerializationException', 'The request body is not a JSON object', 400));
   try {
     const result = await service.handle(operation, input);
     return sendJson(res, 200, contentType, result ?? {});
@@ -107,5 +117,15 @@ async function answerJson(
     if (err instanceof AwsServiceError) return sendError(res, contentType, err);
     router.log(`${target} failed: ${(err as Error).stack ?? String(err)}`);
     return sendError(res, contentType, new AwsServiceError('InternalFailure', 'The request processing has failed because of an unknown error.', 500));
+  }
+}
+
+/** The body as a JSON object (an empty body is `{}`), or `undefined` when it is not one. */
+function jsonObjectOf(body: Buffer): Record<string, unknown> | undefined {
+  try {
+    const parsed = body.length ? (JSON.parse(body.toString('utf8')) as unknown) : {};
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
   }
 }

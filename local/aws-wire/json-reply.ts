@@ -30,5 +30,5 @@ export function sendError(res: ServerResponse, contentType: string, error: AwsSe
   const shortType = error.type.includes('#') ? error.type.slice(error.type.indexOf('#') + 1) : error.type;
   const headers: Record<string, string> = { 'x-amzn-ErrorType': shortType };
   if (error.details.queryError) headers['x-amzn-query-error'] = error.details.queryError;
-  sendJson(res, error.statusCode, contentType, { __type: error.type, message: error.message }, headers);
+  sendJson(res, error.statusCode, contentType, { __type: error.type, [error.details.messageField ?? 'message']: error.message }, headers);
 }

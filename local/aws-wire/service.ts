@@ -44,4 +44,6 @@ export interface AwsServiceErrorDetails {
    * `awsQueryCompatible` trait (SQS) send with every JSON error, e.g. `AWS.SimpleQueueService.NonExistentQueue;Sender`.
    */
   readonly queryError?: string;
+  /** The body's message field: `message`, or `Message` for the errors AWS's shared front end answers (DynamoDB's AccessDeniedException). @default 'message' */
+  readonly messageField?: 'message' | 'Message';
 }

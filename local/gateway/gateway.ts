@@ -148,6 +148,7 @@ export class WebSocketGateway {
       find: (id: string) => this.connections.get(id),
       log: this.log,
       faults: this.faults,
+      authorize: this.opts.authorizeManagement,
     };
     if (handleManagementRequest(req, res, ctx)) return;
     if (this.opts.requestHandler?.(req, res)) return;

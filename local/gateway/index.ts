@@ -12,3 +12,4 @@ export type {
   RouteIntegration,
 } from './types';
 export type { WebSocketRequestContext } from './events';
+export type { ManagementAuthorizer } from './management-api';

@@ -15,7 +15,12 @@ export interface ManagementContext {
   log(line: string): void;
   /** Injected faults and latency. @default none */
   faults?: FaultInjector;
+  /** IAM's check of `execute-api:ManageConnections`: the denial message, or undefined when allowed. @default every caller is allowed */
+  authorize?: ManagementAuthorizer;
 }
+
+/** Decides whether a signed management-API call may run; returns AWS's denial message when it may not. */
+export type ManagementAuthorizer = (request: { readonly authorization?: string; readonly method: string; readonly connectionId: string }) => string | undefined;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -89,6 +94,13 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: ManagementC
   }
   if (method !== 'POST' && method !== 'GET' && method !== 'DELETE') {
     reply(res, 403, { message: 'Forbidden' }, 'ForbiddenException');
+    return;
+  }
+  const denied = ctx.authorize?.({ authorization: req.headers.authorization, method, connectionId: id });
+  if (denied !== undefined) {
+    // API Gateway answers an IAM denial with 403 and `Message` (capitalized), as for execute-api:Invoke.
+    ctx.log(`gateway  ${method.toLowerCase()} ${id} → 403 AccessDenied`);
+    reply(res, 403, { Message: denied }, 'AccessDeniedException');
     return;
   }
   const conn = ctx.find(id);

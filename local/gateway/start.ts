@@ -3,6 +3,7 @@ import type { BoundPort } from '../http/bound-port';
 import type { RunningLambda } from '../lambda-runtime/start';
 import type { LocalService } from '../service/local-service';
 import { startGateway } from './gateway';
+import type { ManagementAuthorizer } from './management-api';
 import type { GatewayFaults, GatewayLimits } from './types';
 
 /** A WebSocket API stage whose integrations are functions (the template reader's `WebSocketApiModel` is one). */
@@ -30,6 +31,8 @@ export interface WebSocketApiDeps {
   readonly faults?: GatewayFaults;
   /** Serves other requests on the port (the page); returns true if it answered. */
   readonly requestHandler?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** IAM's check of management-API calls. @default every caller is allowed */
+  readonly authorizeManagement?: ManagementAuthorizer;
   readonly log: (line: string) => void;
 }
 
@@ -62,6 +65,7 @@ export async function startWebSocketApi(api: WebSocketApiDefinition, deps: WebSo
     limits: Object.fromEntries(Object.entries(deps.limits ?? {}).filter(([, v]) => v !== undefined)),
     faults: deps.faults,
     requestHandler: deps.requestHandler,
+    authorizeManagement: deps.authorizeManagement,
     log: deps.log,
   });
   return {

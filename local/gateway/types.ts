@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BoundPort } from '../http/bound-port';
+import type { ManagementAuthorizer } from './management-api';
 
 /** A route's integration: what API Gateway invokes (locally, a Lambda in a worker thread). */
 export interface RouteIntegration {
@@ -86,6 +87,8 @@ export interface GatewayOptions {
   faults?: GatewayFaults;
   /** Serves other HTTP requests on the same port (e.g. a web page); returns true if it answered. */
   requestHandler?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** IAM's check of management-API calls (`execute-api:ManageConnections`). @default every caller is allowed */
+  authorizeManagement?: ManagementAuthorizer;
   /** Receives one readable line per event (never bodies or tokens). @default no logging */
   log?: (line: string) => void;
   /** Region in `methodArn` and the default `domainName`. @default LOCAL_REGION ('us-east-1') */

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { LOCAL_REGION } from '../aws-wire';
+import { functionAccessKeyId } from '../iam/credentials';
 import type { FunctionDefinition } from './types';
 
 /** Options that shape every function's environment. */
@@ -36,7 +37,7 @@ export function functionEnvironment(fn: FunctionDefinition, logStreamName: strin
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
     AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
-    AWS_ACCESS_KEY_ID: 'ASIALOCALCLOUDKEY000',
+    AWS_ACCESS_KEY_ID: functionAccessKeyId(fn.name),
     AWS_SECRET_ACCESS_KEY: 'local-cloud-secret',
     AWS_SESSION_TOKEN: 'local-cloud-session-token',
     LAMBDA_TASK_ROOT: path.resolve(fn.assetDir),

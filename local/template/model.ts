@@ -2,6 +2,7 @@ import type { StackArtifact } from './assembly';
 import type { LocalUrls } from './intrinsics';
 import { DYNAMODB_RESOURCE_TYPES, readTables, type TableModel } from './readers/dynamodb';
 import { EVENTBRIDGE_RESOURCE_TYPES, readEventBridge, type RuleModel } from './readers/eventbridge';
+import { IAM_RESOURCE_TYPES, readRoles, type RoleModel } from './readers/iam';
 import { GATEWAY_RESOURCE_TYPES, readWebSocketApis, type WebSocketApiModel } from './readers/gateway';
 import { LAMBDA_RESOURCE_TYPES, readEventSourceMappings, readFunctions, type EventSourceMappingModel, type FunctionModel } from './readers/lambda';
 import { readQueues, SQS_RESOURCE_TYPES, type QueueModel } from './readers/sqs';
@@ -12,6 +13,7 @@ export type { RuleModel, RuleTargetModel } from './readers/eventbridge';
 export type { AuthorizerModel, RouteModel, WebSocketApiModel } from './readers/gateway';
 export type { EventSourceMappingModel, FunctionModel } from './readers/lambda';
 export type { QueueModel } from './readers/sqs';
+export type { RoleModel } from './readers/iam';
 
 /** What the local cloud runs: the stack's resources, read from its synthesized template, resolved to local values. */
 export interface StackModel {
@@ -23,18 +25,20 @@ export interface StackModel {
   buses: string[];
   rules: RuleModel[];
   eventSourceMappings: EventSourceMappingModel[];
+  /** The roles with their identity-based policies (the local AWS endpoint enforces the functions'). */
+  roles: RoleModel[];
   /** The stack's outputs, resolved to local values. */
   outputs: Record<string, string>;
 }
 
 /** Resource types the readers read. */
 const READ = new Set<string>([
-  ...LAMBDA_RESOURCE_TYPES, ...GATEWAY_RESOURCE_TYPES, ...DYNAMODB_RESOURCE_TYPES, ...SQS_RESOURCE_TYPES, ...EVENTBRIDGE_RESOURCE_TYPES,
+  ...LAMBDA_RESOURCE_TYPES, ...GATEWAY_RESOURCE_TYPES, ...DYNAMODB_RESOURCE_TYPES, ...SQS_RESOURCE_TYPES, ...EVENTBRIDGE_RESOURCE_TYPES, ...IAM_RESOURCE_TYPES,
 ]);
 
 /** Resource types the local cloud knowingly has nothing to do for. */
 const IGNORED = new Set([
-  'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::Lambda::Permission',
+  'AWS::Lambda::Permission',
   'AWS::Logs::LogGroup', 'AWS::SQS::QueuePolicy', 'AWS::ApiGatewayV2::Deployment', 'AWS::ApiGateway::Account',
   'AWS::CDK::Metadata', 'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Dashboard', 'AWS::SNS::Topic',
   'AWS::SNS::Subscription', 'AWS::KMS::Key', 'AWS::KMS::Alias',
@@ -59,7 +63,7 @@ export function buildModel(stack: StackArtifact, urls: LocalUrls, log: (line: st
   const queues = readQueues(t);
   const { buses, rules } = readEventBridge(t);
   const eventSourceMappings = readEventSourceMappings(t, functions, queues);
-  return { stackName: stack.stackName, functions, apis, tables, queues, buses, rules, eventSourceMappings, outputs: readOutputs(t) };
+  return { stackName: stack.stackName, functions, apis, tables, queues, buses, rules, eventSourceMappings, roles: readRoles(t), outputs: readOutputs(t) };
 }
 
 function readOutputs(t: TemplateReader): Record<string, string> {

@@ -36,13 +36,13 @@ describe('$connect authorizer (infrastructure)', () => {
     expect(apig4[0].reason).toMatch(/authIssuer/);
   });
 
-  test('with an issuer: a REQUEST authorizer with no identity source, CUSTOM $connect, invoke permission', () => {
+  test('with an issuer: a REQUEST authorizer whose identity source every handshake carries (Host), CUSTOM $connect, invoke permission', () => {
     const { template } = nagged(AUTH);
     const authorizers = Object.entries(resourcesOf(template, 'AWS::ApiGatewayV2::Authorizer'));
     expect(authorizers).toHaveLength(1);
     const [authorizerId, authorizer] = authorizers[0];
     expect(authorizer.Properties.AuthorizerType).toBe('REQUEST');
-    expect(authorizer.Properties).not.toHaveProperty('IdentitySource');
+    expect(authorizer.Properties.IdentitySource).toEqual(['route.request.header.Host']);
     expect(connectRoute(template).Properties).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
     const fnId = functionId(template, 'WebSocket $connect authorizer');
     expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain(fnId);

@@ -107,7 +107,7 @@ describe('monitoring', () => {
         Threshold: 1,
       });
     }
-    expect(Object.keys(alarms)).toHaveLength(4);
+    expect(Object.keys(alarms)).toHaveLength(5); // and the failed-deliveries alarm (monitoring.test.ts)
   });
 });
 

@@ -102,7 +102,7 @@ describe('WebSocket API', () => {
       eventType: '$context.eventType',
       routeKey: '$context.routeKey',
       status: '$context.status',
-      integrationError: '$context.integrationErrorMessage',
+      integrationError: '$context.integration.error',
       requestTime: '$context.requestTime',
       ip: '$context.identity.sourceIp',
     });
@@ -346,18 +346,22 @@ describe('IAM', () => {
 
   test('table permissions follow need', () => {
     expect(dynamo(ids.connect)).toEqual(['dynamodb:PutItem']);
-    expect(dynamo(ids.disconnect)).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:Query']);
+    expect(dynamo(ids.disconnect)).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:Query']);
     // UpdateItem: the per-connection frame counter on the meta item (rate limit), read with its permissions.
     expect(dynamo(ids.default)).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     // PutItem/UpdateItem: the per-channel sequence counter and the replay history (grantSequenceChannels).
     expect([...new Set(dynamo(ids.push))]).toEqual([
       'dynamodb:BatchWriteItem',
-      'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
       'dynamodb:UpdateItem',
     ]);
+  });
+
+  test('no grant that no code uses: only $default deletes single items (unsubscribe); removals are batched', () => {
+    for (const fn of Object.values(ids).filter((id) => id !== ids.default)) expect(dynamo(fn)).not.toContain('dynamodb:DeleteItem');
+    expect(dynamo(ids.default)).toContain('dynamodb:DeleteItem');
   });
 
   test('connect cannot delete and nobody can scan or use wildcard actions', () => {

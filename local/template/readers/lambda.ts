@@ -22,6 +22,8 @@ export interface FunctionModel {
   asyncRetries: number;
   maxEventAgeSeconds: number;
   onFailureArn?: string;
+  /** `Role`: the ARN of the execution role, whose policies the local AWS endpoint enforces. */
+  roleArn?: string;
 }
 
 export interface EventSourceMappingModel {
@@ -66,6 +68,7 @@ export function readFunctions(t: TemplateReader): FunctionModel[] {
       asyncRetries: cfg?.MaximumRetryAttempts ?? 2,
       maxEventAgeSeconds: cfg?.MaximumEventAgeInSeconds ?? 21600,
       onFailureArn: cfg?.DestinationConfig?.OnFailure?.Destination,
+      ...(p.Role !== undefined ? { roleArn: String(t.resolver.resolve(p.Role, id)) } : {}),
     };
   });
 }

@@ -44,6 +44,49 @@ describe('local cloud: a synthesized variant stack with an extra route and rule'
     await target.stop();
     c.close();
   });
+  describe('IAM enforced: the probe function is granted PutEvents on the push bus only', () => {
+    const probe = async (call: string) => {
+      const c = await TestClient.connect(cloud.webSocketUrl);
+      c.send({ action: 'probe', call });
+      const answer = await c.next((m) => m.type === 'probe');
+      c.close();
+      return answer as { ok: boolean; name?: string; status?: number; message?: string };
+    };
+    const caller = () => {
+      const fn = cloud.model.functions.find((f) => f.logicalId.startsWith('ProbeFunction'))!;
+      const role = cloud.model.roles.find((r) => r.arn === fn.roleArn)!;
+      return `arn:aws:sts::000000000000:assumed-role/${role.name}/${fn.name}`;
+    };
+
+    it('answers a Scan it was not granted with DynamoDB\'s AccessDeniedException and AWS\'s message', async () => {
+      const table = cloud.model.tables[0].name;
+      expect(await probe('scan')).toEqual(expect.objectContaining({
+        ok: false, name: 'AccessDeniedException', status: 400,
+        message: `User: ${caller()} is not authorized to perform: dynamodb:Scan on resource: arn:aws:dynamodb:us-east-1:000000000000:table/${table} because no identity-based policy allows the dynamodb:Scan action`,
+      }));
+      expect(cloud.lines.some((l) => l.startsWith('iam ') && l.includes('dynamodb:Scan'))).toBe(true);
+    });
+
+    it('lets it PutEvents on the bus it was granted, and denies the default bus', async () => {
+      expect(await probe('put-events')).toEqual(expect.objectContaining({ ok: true }));
+      expect(await probe('put-events-default-bus')).toEqual(expect.objectContaining({
+        ok: false, name: 'AccessDeniedException', status: 400,
+        message: `User: ${caller()} is not authorized to perform: events:PutEvents on resource: arn:aws:events:us-east-1:000000000000:event-bus/default because no identity-based policy allows the events:PutEvents action`,
+      }));
+    });
+
+    it('answers a post to the management API without execute-api:ManageConnections with 403 AccessDeniedException', async () => {
+      const answer = await probe('post');
+      expect(answer).toEqual(expect.objectContaining({ ok: false, name: 'AccessDeniedException', status: 403 }));
+      expect(answer.message).toMatch(new RegExp(`^User: ${caller()} is not authorized to perform: execute-api:ManageConnections on resource: arn:aws:execute-api:us-east-1:000000000000:[a-z]+/\\w+/POST/@connections/\\S+ because no identity-based policy allows the execute-api:ManageConnections action$`));
+    });
+
+    it('does not restrict callers that are not functions (tests, the CLI, npm run publish)', async () => {
+      const target = localTarget(cloud);
+      await expect(target.publish({ channel: 'iam-admin', data: {} })).resolves.toBeDefined();
+      await target.stop();
+    });
+  });
 });
 
 const { clis, missing: awsCliMissing } = findAwsClis();

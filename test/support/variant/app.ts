@@ -1,6 +1,6 @@
 /**
- * A variant of the product's app for the local cloud's tests: the same PushStack plus a route (`echo`)
- * and a rule (`detail-type: Notice`) that `local/` has never heard of. They must work locally with no
+ * A variant of the product's app for the local cloud's tests: the same PushStack plus routes (`echo`, and
+ * `probe`, whose function has few grants) and a rule (`detail-type: Notice`) that `local/` has never heard of. They must work locally with no
  * change to `local/`: everything comes from the synthesized template.
  */
 import { App, Duration } from 'aws-cdk-lib';
@@ -30,6 +30,15 @@ stack.webSocket.api.addRoute('echo', { integration: new WebSocketLambdaIntegrati
 
 const notice = fn('NoticeFunction', 'notice.ts', { CALLBACK_URL: stack.webSocket.callbackUrl });
 stack.webSocket.grantManageConnections(notice);
+// A function granted only PutEvents on the push bus: the local cloud denies its other calls, as AWS would.
+const probe = fn('ProbeFunction', 'probe.ts', {
+  CALLBACK_URL: stack.webSocket.callbackUrl,
+  TABLE_NAME: stack.push.connectionsTable.tableName,
+  EVENT_BUS_NAME: stack.push.eventBus.eventBusName,
+});
+stack.push.grantPublish(probe);
+stack.webSocket.api.addRoute('probe', { integration: new WebSocketLambdaIntegration('Probe', probe), returnResponse: true });
+
 new events.Rule(stack, 'NoticeRule', {
   eventBus: stack.eventPush.eventBus,
   eventPattern: { detailType: ['Notice'], detail: { level: [{ prefix: 'warn' }] } },

@@ -1,4 +1,6 @@
+import { connect } from 'node:net';
 import WebSocket from 'ws';
+import { AUTHORIZER_IDENTITY_SOURCE } from '../../../../lib/constructs/websocket-api';
 import { closed, keysOf, nextMessage, open, recorder, reference, rejected, sleep, stoppedAfterEach } from './helpers';
 
 const referenceMessage = reference('message.json');
@@ -174,6 +176,25 @@ describe('gateway handshake', () => {
       expect(JSON.parse(r.body)).toEqual({ message: 'Unauthorized' });
       expect(authorize.events).toHaveLength(0);
       expect(connect.events).toHaveLength(0);
+    });
+
+    it('with the stack\'s identity source (the Host header) calls the authorizer on every handshake, and answers 401 to one without Host', async () => {
+      const authorize = allow();
+      const gw = await start({ routes: { $connect: recorder() }, authorizer: { identitySources: [AUTHORIZER_IDENTITY_SOURCE], invoke: authorize.invoke } });
+      const ws = await open(gw.url); // anonymous: no token anywhere, still authorized by the function
+      expect(authorize.events).toHaveLength(1);
+      ws.close();
+      await closed(ws);
+      const { port, pathname } = new URL(gw.url);
+      const status = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => socket.write(
+          `GET ${pathname} HTTP/1.0\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+        ));
+        socket.once('data', (d) => { resolve(d.toString('latin1').split('\r\n')[0]!); socket.destroy(); });
+        socket.once('error', reject);
+      });
+      expect(status).toMatch(/^HTTP\/1\.[01] 401 /);
+      expect(authorize.events).toHaveLength(1);
     });
 
     it('answers 403 on a Deny, 401 on "Unauthorized", 500 on other errors or invalid answers; $connect not called', async () => {
