@@ -23,6 +23,7 @@ function banner(cloud: LocalCloud, flags: LocalFlags): string {
     `  Management API  ${cloud.callbackUrl}/@connections/{id}`,
     `  AWS endpoint    ${cloud.awsEndpoint}   (AWS_ENDPOINT_URL for the SDK and the CLI; DynamoDB, EventBridge, SQS)`,
     `  Page            ${cloud.pageUrl}`,
+    `  Console         ${cloud.consoleUrl}   (connections, channels, what happens, dead letters)`,
     `  Event bus       ${o.EventBusName ?? '-'}   table ${o.ConnectionsTableName ?? '-'}`,
     `  Tables          ${flags.persist ? `kept in ${flags.persist}` : 'in memory'}`,
     '',

@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { CloudEventSink } from '../console/event-hub';
 import type { BoundPort } from '../http/bound-port';
 import type { RunningLambda } from '../lambda-runtime/start';
 import type { LocalService } from '../service/local-service';
 import { startGateway } from './gateway';
-import type { GatewayFaults, GatewayLimits } from './types';
+import type { GatewayConnectionInfo, GatewayFaults, GatewayLimits } from './types';
 
 /** A WebSocket API stage whose integrations are functions (the template reader's `WebSocketApiModel` is one). */
 export interface WebSocketApiDefinition {
@@ -30,6 +32,10 @@ export interface WebSocketApiDeps {
   readonly faults?: GatewayFaults;
   /** Serves other requests on the port (the page); returns true if it answered. */
   readonly requestHandler?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Takes other WebSocket upgrades on the port (the console's socket); returns true if it took it. */
+  readonly upgradeHandler?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+  /** Where connects, refusals, frames, posts and disconnects are reported. @default none */
+  readonly events?: CloudEventSink;
   readonly log: (line: string) => void;
 }
 
@@ -37,6 +43,8 @@ export interface WebSocketApiDeps {
 export interface RunningWebSocketApi extends LocalService<{ readonly webSocket: string; readonly callback: string }> {
   /** Open connections now. */
   connections(): number;
+  /** The open connections. */
+  list(): GatewayConnectionInfo[];
 }
 
 /** Starts the WebSocket API of the model: its stage, routes and authorizer, integrated with the stack's functions. */
@@ -62,11 +70,14 @@ export async function startWebSocketApi(api: WebSocketApiDefinition, deps: WebSo
     limits: Object.fromEntries(Object.entries(deps.limits ?? {}).filter(([, v]) => v !== undefined)),
     faults: deps.faults,
     requestHandler: deps.requestHandler,
+    upgradeHandler: deps.upgradeHandler,
+    events: deps.events,
     log: deps.log,
   });
   return {
     urls: { webSocket: gateway.url, callback: gateway.callbackUrl },
     connections: () => gateway.connections(),
+    list: () => gateway.list(),
     stop: () => gateway.stop(),
   };
 }

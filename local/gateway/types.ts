@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { CloudEventSink } from '../console/event-hub';
 import type { BoundPort } from '../http/bound-port';
 
 /** A route's integration: what API Gateway invokes (locally, a Lambda in a worker thread). */
@@ -86,6 +88,10 @@ export interface GatewayOptions {
   faults?: GatewayFaults;
   /** Serves other HTTP requests on the same port (e.g. a web page); returns true if it answered. */
   requestHandler?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Takes other WebSocket upgrades on the port (the console's own socket); returns true if it took it. */
+  upgradeHandler?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+  /** Where connects, refusals, frames, posts and disconnects are reported (the console). @default none */
+  events?: CloudEventSink;
   /** Receives one readable line per event (never bodies or tokens). @default no logging */
   log?: (line: string) => void;
   /** Region in `methodArn` and the default `domainName`. @default LOCAL_REGION ('us-east-1') */
@@ -94,6 +100,20 @@ export interface GatewayOptions {
   accountId?: string;
   /** `requestContext.domainName` of events. @default `<apiId>.execute-api.<region>.amazonaws.com` */
   domainName?: string;
+}
+
+/** An open connection as the gateway knows it (the console shows it). */
+export interface GatewayConnectionInfo {
+  readonly connectionId: string;
+  /** The authorizer's `principalId`, if an authorizer allowed the connection. */
+  readonly principalId?: string;
+  /** The handshake's `Origin` header. */
+  readonly origin?: string;
+  readonly sourceIp: string;
+  /** Epoch ms. */
+  readonly connectedAt: number;
+  /** Epoch ms of the last frame from or to the client. */
+  readonly lastActiveAt: number;
 }
 
 /** A running gateway. */
@@ -106,6 +126,8 @@ export interface Gateway {
   readonly port: number;
   /** Number of open (established) connections. */
   connections(): number;
+  /** The open connections. */
+  list(): GatewayConnectionInfo[];
   /** Closes every connection (running `$disconnect` for each, awaited with a bound), then the server. */
   stop(): Promise<void>;
 }
