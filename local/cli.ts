@@ -29,6 +29,7 @@ function banner(cloud: LocalCloud, flags: LocalFlags, endpointsFile: string): st
     `  AWS endpoint    ${cloud.awsEndpoint}   (AWS_ENDPOINT_URL for the SDK and the CLI; DynamoDB, EventBridge, SQS)`,
     `  Page            ${cloud.pageUrl}`,
     `  Event buses     ${cloud.model.buses.join(', ') || '-'}   tables ${cloud.model.tables.map((t) => t.name).join(', ') || '-'}`,
+    `  Console         ${cloud.consoleUrl}   (connections, channels, what happens, dead letters)`,
     `  Tables          ${flags.persist ? `kept in ${flags.persist}` : 'in memory'}`,
     `  Endpoints file  ${relative(PROJECT_DIR, endpointsFile)}`,
     '',

@@ -2,6 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAwsEndpoint } from './aws-endpoint';
+import { CloudEventHub } from './console/event-hub';
+import { functionReport } from './console/function-reports';
+import { deadLetterQueuesOf, startConsole } from './console/start';
 import { DEFAULT_PORTS } from './http/default-ports';
 import { DYNAMODB_PREFIX, startDynamoDb } from './dynamodb';
 import { startEventBridge } from './eventbridge';
@@ -67,6 +70,10 @@ export interface LocalCloud {
   readonly awsEndpoint: string;
   /** The scoreboard page. */
   readonly pageUrl: string;
+  /** The local console: connections, channels, what happens, dead letters. */
+  readonly consoleUrl: string;
+  /** What the services report (the console's stream). */
+  readonly events: CloudEventHub;
   /** The stack's outputs, resolved to local values (table name, bus name, queue URLs…). */
   readonly outputs: Record<string, string>;
   readonly model: StackModel;
@@ -108,17 +115,41 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const model = buildModel(readStack(assemblyDir, opts.stack), { gateway: ports.gateway.url, aws: ports.aws.url }, log);
     const api = theOnlyApi(model);
 
+    const events = new CloudEventHub();
+    const onFunctionLine = (fn: string, text: string) => {
+      const report = functionReport(fn, text);
+      if (report) events.publish(report.kind, report.text, report.data);
+    };
+
     const dynamodb = running.add(await startDynamoDb(model, { persist: opts.persist, ttlSweepIntervalMs: opts.ttlSweepIntervalMs, log: prefixed(log, 'dynamodb  ') }));
-    const sqs = running.add(await startSqs(model, { endpointUrl: ports.aws.url, log: prefixed(log, 'sqs       ') }));
-    const lambda = running.add(await startLambda(model, { awsEndpointUrl: ports.aws.url, sqs, reportLines: opts.verbose ?? false, asyncRetryDelayMs: opts.asyncRetryDelayMs, log }));
-    const eventBridge = running.add(await startEventBridge(model, { lambda, sqs, retryBaseDelayMs: opts.eventBridgeRetryBaseDelayMs, log }));
+    const sqs = running.add(await startSqs(model, { endpointUrl: ports.aws.url, deadLetterQueues: deadLetterQueuesOf(model), events, log: prefixed(log, 'sqs       ') }));
+    const lambda = running.add(await startLambda(model, { awsEndpointUrl: ports.aws.url, sqs, reportLines: opts.verbose ?? false, asyncRetryDelayMs: opts.asyncRetryDelayMs, events, onFunctionLine, log }));
+    const eventBridge = running.add(await startEventBridge(model, { lambda, sqs, retryBaseDelayMs: opts.eventBridgeRetryBaseDelayMs, events, log }));
     const iam = (opts.iam ?? true) ? new LocalIam(model, prefixed(log, 'iam       ')) : undefined;
     const aws = running.add(await startAwsEndpoint({
       port: ports.aws, services: [eventBridge.api, sqs.api], dynamodb: dynamodb.api, log: awsLog(opts, log), authorize: iam && endpointAuthorizer(iam),
     }));
-    const gateway = running.add(await startWebSocketApi(api, {
-      port: ports.gateway, lambda, limits: opts.limits, faults: opts.faults, requestHandler: await pageHandler(api.stage),
-      authorizeManagement: iam && managementAuthorizer(iam, api.apiId, api.stage), log,
+    let gateway: Awaited<ReturnType<typeof startWebSocketApi>> | undefined;
+    const localConsole = running.add(startConsole(model, {
+      gatewayUrl: ports.gateway.url,
+      stage: api.stage,
+      hub: events,
+      connections: () => gateway?.list() ?? [],
+      dynamodbEndpoint: dynamodb.api.internalEndpoint,
+      sqs,
+      putEvents: (input) => eventBridge.api.handle('PutEvents', input),
+    }));
+    const page = await pageHandler(api.stage);
+    gateway = running.add(await startWebSocketApi(api, {
+      port: ports.gateway,
+      lambda,
+      limits: opts.limits,
+      faults: opts.faults,
+      requestHandler: (req, res) => localConsole.handleRequest(req, res) || page(req, res),
+      upgradeHandler: localConsole.handleUpgrade,
+      authorizeManagement: iam && managementAuthorizer(iam, api.apiId, api.stage),
+      events,
+      log,
     }));
 
     return {
@@ -126,6 +157,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       callbackUrl: gateway.urls.callback,
       awsEndpoint: aws.urls.aws,
       pageUrl: `${ports.gateway.url}/`,
+      consoleUrl: localConsole.urls.console,
+      events,
       outputs: model.outputs,
       model,
       idle: async () => {

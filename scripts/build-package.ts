@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   rmSync(DIST, { recursive: true, force: true });
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(PACKAGE_ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
   cpSync(join(PACKAGE_ROOT, 'local', 'page', 'index.html'), join(DIST, 'local', 'page', 'index.html'));
+  for (const file of ['console.html', 'console.js']) cpSync(join(PACKAGE_ROOT, 'local', 'console', file), join(DIST, 'local', 'console', file));
   const handlers = readdirSync(HANDLERS_DIR).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
   for (const name of handlers) bundleHandler(name, join(PREBUILT_HANDLERS_DIR, name));
   mkdirSync(join(DIST, 'client'), { recursive: true });

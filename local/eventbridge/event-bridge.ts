@@ -1,4 +1,5 @@
 import { AwsJsonService, AwsServiceError, LOCAL_ACCOUNT } from '../aws-wire';
+import type { CloudEventSink } from '../console/event-hub';
 import { busArn, busNameOf, DEFAULT_BUS, ruleArn, targetLabel } from './arns';
 import { DEFAULT_RETRY_POLICY, DeliveryCollaborators, RetryPolicy, TargetDispatcher } from './delivery';
 import { InvalidEventPatternError } from './errors';
@@ -33,7 +34,10 @@ export interface RuleDefinition {
 }
 
 /** Collaborators of the local EventBridge: delivery to targets and dead-letter queues, logging, clock. */
-export type EventBridgeCollaborators = DeliveryCollaborators;
+export interface EventBridgeCollaborators extends DeliveryCollaborators {
+  /** Where every accepted entry is reported with the rules it matched and missed (the console). @default none */
+  readonly events?: CloudEventSink;
+}
 
 interface StoredTarget {
   id: string;
@@ -234,7 +238,17 @@ export class LocalEventBridge implements AwsJsonService {
   /** Matches an accepted event against the bus's enabled rules and starts deliveries. Never the payload in logs. */
   private route(busName: string, event: EventEnvelope, acceptedAt: number): void {
     const what = `eventbridge  PutEvents ${event['detail-type']} from ${event.source}`;
-    const matched = [...this.rules.get(busName)!.values()].filter((r) => r.state === 'ENABLED' && r.pattern.matches(event));
+    const enabled = [...this.rules.get(busName)!.values()].filter((r) => r.state === 'ENABLED');
+    const matched = enabled.filter((r) => r.pattern.matches(event));
+    this.deps.events?.publish('put-events', `PutEvents ${event['detail-type']} from ${event.source} on ${busName} → ${matched.length ? `rule ${matched.map((r) => r.name).join(', ')}` : 'no rule matched'}`, {
+      eventId: event.id,
+      busName,
+      source: event.source,
+      detailType: event['detail-type'],
+      detail: event.detail,
+      matched: matched.map((r) => r.name),
+      missed: enabled.filter((r) => !matched.includes(r)).map((r) => r.name),
+    });
     if (matched.length === 0) {
       this.deps.log(`${what} on ${busName} → no rule matched`);
       return;

@@ -1,3 +1,4 @@
+import type { CloudEventSink } from '../console/event-hub';
 import type { RunningLambda } from '../lambda-runtime/start';
 import type { LocalService } from '../service/local-service';
 import type { RunningSqs } from '../sqs/start';
@@ -13,6 +14,8 @@ export interface EventBridgeDeps {
   readonly sqs: Pick<RunningSqs, 'sendMessage'>;
   /** First retry delay (ms). @default 1000 */
   readonly retryBaseDelayMs?: number;
+  /** Where accepted entries and their rules are reported. @default none */
+  readonly events?: CloudEventSink;
   readonly log: (line: string) => void;
 }
 
@@ -33,6 +36,7 @@ export async function startEventBridge(model: { readonly buses: readonly string[
     },
     sendToDeadLetter: (dlqArn, event, reason) => deps.sqs.sendMessage(dlqArn, JSON.stringify(event), deadLetterMessageAttributes(reason)),
     log: deps.log,
+    events: deps.events,
     retryBaseDelayMs: deps.retryBaseDelayMs,
   });
   for (const bus of model.buses) api.addBus(bus);

@@ -20,6 +20,8 @@ export class GatewayConnection {
     readonly scope: ConnectionScope,
     readonly ws: WebSocket,
     private readonly limits: GatewayLimits,
+    /** The handshake's `Origin` header, if it sent one. */
+    readonly origin?: string,
   ) {
     this.lastActiveAt = scope.connectedAt;
     const lifetimeLeft = Math.max(0, scope.connectedAt + limits.maxConnectionMs - Date.now());

@@ -20,9 +20,9 @@ import { invalidUpgrade, rejectUpgrade } from './handshake';
 import { awsStyleId } from './ids';
 import { handleManagementRequest } from './management-api';
 import { errorFrame, errorText, responseBody } from './integration-result';
-import { readRequestInfo } from './request-info';
+import { headerValue, readRequestInfo } from './request-info';
 import { compileRouteSelection, type RouteSelector } from './route-selection';
-import type { Gateway, GatewayLimits, GatewayOptions, RouteIntegration } from './types';
+import type { Gateway, GatewayConnectionInfo, GatewayLimits, GatewayOptions, RouteIntegration } from './types';
 import { invokeWithTimeout } from './with-timeout';
 
 /** API Gateway's integration timeout. */
@@ -106,6 +106,7 @@ export class WebSocketGateway {
       callbackUrl,
       port: bound.port,
       connections: () => this.openConnections(),
+      list: () => this.listConnections(),
       stop: () => this.stop(),
     };
   }
@@ -115,6 +116,18 @@ export class WebSocketGateway {
     let n = 0;
     for (const c of this.connections.values()) if (c.open) n++;
     return n;
+  }
+
+  /** The open connections, as the console shows them. */
+  listConnections(): GatewayConnectionInfo[] {
+    return [...this.connections.values()].filter((c) => c.open).map((c) => ({
+      connectionId: c.id,
+      principalId: typeof c.scope.authorizer?.principalId === 'string' ? c.scope.authorizer.principalId : undefined,
+      origin: c.origin,
+      sourceIp: c.scope.sourceIp,
+      connectedAt: c.scope.connectedAt,
+      lastActiveAt: c.lastActiveAt,
+    }));
   }
 
   /** Closes every connection with 1001 (awaiting their `$disconnect` up to `stopTimeoutMs`), then the server. */
@@ -149,6 +162,7 @@ export class WebSocketGateway {
       log: this.log,
       faults: this.faults,
       authorize: this.opts.authorizeManagement,
+      events: this.opts.events,
     };
     if (handleManagementRequest(req, res, ctx)) return;
     if (this.opts.requestHandler?.(req, res)) return;
@@ -166,6 +180,7 @@ export class WebSocketGateway {
   private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const pathname = (req.url ?? '/').split('?')[0]!;
     if (this.stopping) return rejectUpgrade(socket, 503, JSON.stringify({ message: 'Service Unavailable' }));
+    if (!this.isApiPath(pathname) && this.opts.upgradeHandler?.(req, socket, head)) return;
     if (!this.isApiPath(pathname)) {
       return rejectUpgrade(socket, 403, JSON.stringify({ message: 'Forbidden' }), { 'x-amzn-ErrorType': 'ForbiddenException' });
     }
@@ -207,6 +222,9 @@ export class WebSocketGateway {
     const ms = Date.now() - started;
     if (!admission.accept) {
       this.log(`gateway  connect ${scope.connectionId} rejected (${admission.status}, ${ms} ms)`);
+      this.opts.events?.publish('refused', `${scope.connectionId} refused: ${admission.status} ${admission.body}`, {
+        connectionId: scope.connectionId, status: admission.status, body: admission.body,
+      });
       const headers: Record<string, string> = { 'x-amzn-RequestId': requestId };
       if (admission.errorType) headers['x-amzn-ErrorType'] = admission.errorType;
       return rejectUpgrade(socket, admission.status, admission.body, headers);
@@ -219,9 +237,14 @@ export class WebSocketGateway {
       return;
     }
     if (admission.protocol !== undefined) this.protocols.set(req, admission.protocol);
+    const origin = headerValue(info.headers, 'Origin');
     this.wss.handleUpgrade(req, socket, Buffer.concat(early), (ws) => {
-      this.onOpen(ws, socket, scope);
+      this.onOpen(ws, socket, scope, origin);
       this.log(`gateway  connect ${scope.connectionId} (${admission.status}, ${ms} ms)`);
+      const principalId = scope.authorizer?.principalId;
+      this.opts.events?.publish('connect', `${scope.connectionId} connected${typeof principalId === 'string' ? ` as ${principalId}` : ''}${origin ? ` from ${origin}` : ''}`, {
+        connectionId: scope.connectionId, principalId, origin,
+      });
     });
   }
 
@@ -238,8 +261,8 @@ export class WebSocketGateway {
     };
   }
 
-  private onOpen(ws: WebSocket, socket: Duplex, scope: ConnectionScope): void {
-    const conn = new GatewayConnection(scope, ws, this.limits);
+  private onOpen(ws: WebSocket, socket: Duplex, scope: ConnectionScope, origin: string | undefined): void {
+    const conn = new GatewayConnection(scope, ws, this.limits, origin);
     this.connections.set(scope.connectionId, conn);
     // Before ws's own reader, so an oversize frame is caught before ws could deliver it.
     socket.prependListener(
@@ -260,6 +283,9 @@ export class WebSocketGateway {
       const statusCode = intent?.code ?? code;
       const why = intent?.reason ?? reason.toString('utf8');
       this.log(`gateway  disconnect ${scope.connectionId} ${statusCode}`);
+      this.opts.events?.publish('disconnect', `${scope.connectionId} disconnected ${statusCode}${why ? ` ${why}` : ''}`, {
+        connectionId: scope.connectionId, code: statusCode, reason: why,
+      });
       this.runDisconnect(scope, statusCode, why);
     });
   }
@@ -278,6 +304,9 @@ export class WebSocketGateway {
     const route: RouteIntegration | undefined = routes[routeKey];
     const event = messageEvent(conn.scope, routeKey, body, Date.now());
     const requestId = event.requestContext.requestId;
+    this.opts.events?.publish('frame', `${conn.id} → ${route ? routeKey : 'no route'} ${body.length > 120 ? `${body.slice(0, 120)}…` : body}`, {
+      connectionId: conn.id, routeKey: route ? routeKey : undefined, integration: route?.name,
+    });
     if (!route) {
       this.log(`gateway  route ${selected ?? '(none)'} ${conn.id} → no route (Forbidden)`);
       this.sendText(conn, errorFrame('Forbidden', conn.id, requestId));

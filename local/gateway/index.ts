@@ -6,6 +6,7 @@ export { compileRouteSelection, type RouteSelector } from './route-selection';
 export type {
   Gateway,
   GatewayAuthorizer,
+  GatewayConnectionInfo,
   GatewayFaults,
   GatewayLimits,
   GatewayOptions,

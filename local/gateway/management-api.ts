@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../http/read-body';
 import { CLOSE } from './close-codes';
 import type { GatewayConnection } from './connection';
+import type { CloudEventSink } from '../console/event-hub';
 import type { FaultInjector } from './faults';
 import type { GatewayLimits } from './types';
 
@@ -17,6 +18,8 @@ export interface ManagementContext {
   faults?: FaultInjector;
   /** IAM's check of `execute-api:ManageConnections`: the denial message, or undefined when allowed. @default every caller is allowed */
   authorize?: ManagementAuthorizer;
+  /** Where posts, deletes and 410s are reported (the console). @default none */
+  events?: CloudEventSink;
 }
 
 /** Decides whether a signed management-API call may run; returns AWS's denial message when it may not. */
@@ -106,6 +109,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: ManagementC
   const conn = ctx.find(id);
   if (!conn || !conn.open) {
     ctx.log(`gateway  ${method.toLowerCase()} ${id} → 410 Gone`);
+    ctx.events?.publish('gone', `${method} @connections/${id} → 410 Gone`, { connectionId: id, method });
     gone(res);
     return;
   }
@@ -123,6 +127,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: ManagementC
   }
   if (method === 'DELETE') {
     ctx.log(`gateway  delete ${id}`);
+    ctx.events?.publish('post', `DELETE @connections/${id}`, { connectionId: id, method });
     conn.close(CLOSE.deleted.code, CLOSE.deleted.reason);
     res.writeHead(204, { 'x-amzn-RequestId': randomUUID() });
     res.end();
@@ -140,5 +145,6 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: ManagementC
   }
   conn.send(data, !isUtf8(data));
   ctx.log(`gateway  post ${id} ${data.length} B`);
+  ctx.events?.publish('post', `POST @connections/${id} ${data.length} B`, { connectionId: id, method, bytes: data.length });
   reply(res, 200);
 }

@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { CloudEventSink } from '../console/event-hub';
 import type { BoundPort } from '../http/bound-port';
 import type { RunningLambda } from '../lambda-runtime/start';
 import type { LocalService } from '../service/local-service';
 import { startGateway } from './gateway';
 import type { ManagementAuthorizer } from './management-api';
-import type { GatewayFaults, GatewayLimits } from './types';
+import type { GatewayConnectionInfo, GatewayFaults, GatewayLimits } from './types';
 
 /** A WebSocket API stage whose integrations are functions (the template reader's `WebSocketApiModel` is one). */
 export interface WebSocketApiDefinition {
@@ -33,6 +35,10 @@ export interface WebSocketApiDeps {
   readonly requestHandler?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** IAM's check of management-API calls. @default every caller is allowed */
   readonly authorizeManagement?: ManagementAuthorizer;
+  /** Takes other WebSocket upgrades on the port (the console's socket); returns true if it took it. */
+  readonly upgradeHandler?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+  /** Where connects, refusals, frames, posts and disconnects are reported. @default none */
+  readonly events?: CloudEventSink;
   readonly log: (line: string) => void;
 }
 
@@ -40,6 +46,8 @@ export interface WebSocketApiDeps {
 export interface RunningWebSocketApi extends LocalService<{ readonly webSocket: string; readonly callback: string }> {
   /** Open connections now. */
   connections(): number;
+  /** The open connections. */
+  list(): GatewayConnectionInfo[];
 }
 
 /** Starts the WebSocket API of the model: its stage, routes and authorizer, integrated with the stack's functions. */
@@ -66,11 +74,14 @@ export async function startWebSocketApi(api: WebSocketApiDefinition, deps: WebSo
     faults: deps.faults,
     requestHandler: deps.requestHandler,
     authorizeManagement: deps.authorizeManagement,
+    upgradeHandler: deps.upgradeHandler,
+    events: deps.events,
     log: deps.log,
   });
   return {
     urls: { webSocket: gateway.url, callback: gateway.callbackUrl },
     connections: () => gateway.connections(),
+    list: () => gateway.list(),
     stop: () => gateway.stop(),
   };
 }

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { CloudEventSink } from '../console/event-hub';
 import type { BoundPort } from '../http/bound-port';
 import type { ManagementAuthorizer } from './management-api';
 
@@ -89,6 +91,10 @@ export interface GatewayOptions {
   requestHandler?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** IAM's check of management-API calls (`execute-api:ManageConnections`). @default every caller is allowed */
   authorizeManagement?: ManagementAuthorizer;
+  /** Takes other WebSocket upgrades on the port (the console's own socket); returns true if it took it. */
+  upgradeHandler?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+  /** Where connects, refusals, frames, posts and disconnects are reported (the console). @default none */
+  events?: CloudEventSink;
   /** Receives one readable line per event (never bodies or tokens). @default no logging */
   log?: (line: string) => void;
   /** Region in `methodArn` and the default `domainName`. @default LOCAL_REGION ('us-east-1') */
@@ -97,6 +103,20 @@ export interface GatewayOptions {
   accountId?: string;
   /** `requestContext.domainName` of events. @default `<apiId>.execute-api.<region>.amazonaws.com` */
   domainName?: string;
+}
+
+/** An open connection as the gateway knows it (the console shows it). */
+export interface GatewayConnectionInfo {
+  readonly connectionId: string;
+  /** The authorizer's `principalId`, if an authorizer allowed the connection. */
+  readonly principalId?: string;
+  /** The handshake's `Origin` header. */
+  readonly origin?: string;
+  readonly sourceIp: string;
+  /** Epoch ms. */
+  readonly connectedAt: number;
+  /** Epoch ms of the last frame from or to the client. */
+  readonly lastActiveAt: number;
 }
 
 /** A running gateway. */
@@ -109,6 +129,8 @@ export interface Gateway {
   readonly port: number;
   /** Number of open (established) connections. */
   connections(): number;
+  /** The open connections. */
+  list(): GatewayConnectionInfo[];
   /** Closes every connection (running `$disconnect` for each, awaited with a bound), then the server. */
   stop(): Promise<void>;
 }

@@ -1,7 +1,9 @@
+import type { CloudEventSink } from '../console/event-hub';
 import type { SqsConsumerOptions, SqsEventSourceMapping } from '../sqs/event-source-mapping';
 import type { RunningSqs } from '../sqs/start';
 import type { LocalService } from '../service/local-service';
 import { AsyncInvoker } from './async-invoker';
+import { FunctionOutput } from './function-output';
 import { LambdaRuntime } from './lambda-runtime';
 import type { AsyncFunctionConfig, InvokeResult, LocalFunction } from './types';
 
@@ -20,6 +22,10 @@ export interface LambdaDeps {
   readonly reportLines: boolean;
   /** Delay before asynchronous retries. @default 1 and 2 minutes, as Lambda */
   readonly asyncRetryDelayMs?: (attempt: number) => number;
+  /** Where function errors are reported, with the function's latest lines (the console). @default none */
+  readonly events?: CloudEventSink;
+  /** Told of every line a function writes (without the `[FunctionName] ` prefix). @default nothing */
+  readonly onFunctionLine?: (functionName: string, text: string) => void;
   readonly log: (line: string) => void;
 }
 
@@ -40,7 +46,17 @@ export interface RunningLambda extends LocalService {
  * invocation, and the event source mappings (`AWS::Lambda::EventSourceMapping`: Lambda's pollers on SQS).
  */
 export async function startLambda(model: { readonly functions: readonly LocalFunction[]; readonly eventSourceMappings: readonly EventSourceMappingDefinition[] }, deps: LambdaDeps): Promise<RunningLambda> {
-  const runtime = new LambdaRuntime({ awsEndpointUrl: deps.awsEndpointUrl, log: deps.log, reportLines: deps.reportLines });
+  const output = new FunctionOutput(deps.log, deps.onFunctionLine);
+  const runtime = new LambdaRuntime({ awsEndpointUrl: deps.awsEndpointUrl, log: output.line, reportLines: deps.reportLines });
+  const invoke = async (name: string, event: unknown): Promise<InvokeResult> => {
+    const result = await runtime.invoke(name, event);
+    if (!result.ok && result.errorType !== 'Runtime.Stopped') {
+      deps.events?.publish('function-error', `${name} failed: ${result.errorType}: ${result.errorMessage}`, {
+        functionName: name, errorType: result.errorType, errorMessage: result.errorMessage, lines: output.latest(name),
+      });
+    }
+    return result;
+  };
   for (const fn of model.functions) {
     runtime.register({
       name: fn.name,
@@ -53,7 +69,7 @@ export async function startLambda(model: { readonly functions: readonly LocalFun
     });
   }
   const asyncInvoker = new AsyncInvoker({
-    invoke: (name, event) => runtime.invoke(name, event),
+    invoke,
     sendToQueue: (arn, body) => deps.sqs.sendMessage(arn, body),
     log: deps.log,
     retryDelayMs: deps.asyncRetryDelayMs,
@@ -64,11 +80,11 @@ export async function startLambda(model: { readonly functions: readonly LocalFun
     maxBatchingWindowSeconds: m.maxBatchingWindowSeconds,
     reportBatchItemFailures: m.reportBatchItemFailures,
     ...(m.maxConcurrency !== undefined ? { maxConcurrency: m.maxConcurrency } : {}),
-    invoke: (event) => runtime.invoke(m.functionName, event),
+    invoke: (event) => invoke(m.functionName, event),
   }));
   return {
     urls: {},
-    invoke: (name, event) => runtime.invoke(name, event),
+    invoke,
     functionByArn: (arn) => model.functions.find((f) => f.arn === arn || `${f.arn}:$LATEST` === arn),
     invokeAsync: (fn, event) => asyncInvoker.invokeAsync(fn, event),
     drain: () => asyncInvoker.drain(),

@@ -24,6 +24,8 @@ export interface LocalSqsOptions {
   readonly log?: (line: string) => void;
   /** Clock in epoch milliseconds. @default Date.now */
   readonly now?: () => number;
+  /** Told of every message a queue receives (sent, or moved by a redrive policy). @default nothing */
+  readonly onMessage?: (queueName: string, message: StoredMessage) => void;
 }
 
 /** A queue declared by the template (`AWS::SQS::Queue`). */
@@ -107,6 +109,20 @@ export class LocalSqs implements AwsJsonService {
   /** URL of a queue by name (whether or not it exists). */
   queueUrl(name: string): string {
     return queueUrl(this.endpointUrl, name);
+  }
+
+  /** The messages a queue holds now (visible or not), oldest first, without receiving them. */
+  peek(name: string): readonly StoredMessage[] {
+    return [...(this.queues.get(name)?.messages ?? [])];
+  }
+
+  /** Deletes one message by id (the console's redrive); false if the queue does not hold it. */
+  removeMessage(name: string, messageId: string): boolean {
+    const queue = this.queues.get(name);
+    const message = queue?.find(messageId);
+    if (!queue || !message) return false;
+    queue.remove(message);
+    return true;
   }
 
   /** ARN of a queue by name. */
@@ -353,7 +369,8 @@ export class LocalSqs implements AwsJsonService {
 
   private createQueue(name: string, attributes: Record<string, string>): SqsQueue {
     const now = this.now();
-    const queue = new SqsQueue(name, () => this.queueUrl(name), LocalSqs.queueArn(name), { ...DEFAULT_ATTRIBUTES }, now);
+    const onAdd = this.options.onMessage && ((m: StoredMessage) => this.options.onMessage!(name, m));
+    const queue = new SqsQueue(name, () => this.queueUrl(name), LocalSqs.queueArn(name), { ...DEFAULT_ATTRIBUTES }, now, onAdd);
     queue.attributes.CreatedTimestamp = String(Math.floor(now / 1000));
     this.applyAttributes(queue, attributes);
     this.queues.set(name, queue);

@@ -50,6 +50,8 @@ export class SqsQueue {
     readonly arn: string,
     attributes: Record<string, string>,
     readonly createdAt: number,
+    /** Told of every message added (the console's dead-letter arrivals). */
+    private readonly onAdd?: (message: StoredMessage) => void,
   ) {
     this.attributes = attributes;
   }
@@ -80,6 +82,7 @@ export class SqsQueue {
     };
     this.messages.push(message);
     this.notify();
+    this.onAdd?.(message);
     return message;
   }
 

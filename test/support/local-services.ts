@@ -243,6 +243,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     callbackUrl: gateway.callbackUrl,
     port: gateway.port,
     connections: () => gateway.connections(),
+    list: () => gateway.list(),
     lines,
     script,
     calls,

@@ -1,0 +1,78 @@
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM_MISSING, launchChromium } from '../support/browser';
+import { describeRequiring } from '../support/requirements';
+import { startTestCloud, type TestCloud } from '../support/local-cloud';
+import { localTarget, type PushTarget } from '../support/target';
+import { TestClient } from '../support/ws-client';
+
+const maybe = describeRequiring(CHROMIUM_MISSING);
+
+/** The local console, as a person debugging sees it in Chromium, driven by a real client and a real publish. */
+maybe('local console in Chromium', () => {
+  let cloud: TestCloud;
+  let browser: Browser;
+  let page: Page;
+  let target: PushTarget;
+  let client: TestClient;
+  let connectionId: string;
+
+  beforeAll(async () => {
+    [cloud, browser] = await Promise.all([startTestCloud(), launchChromium()]);
+    target = localTarget(cloud);
+    page = await browser.newPage();
+    await page.goto(cloud.consoleUrl);
+    await page.waitForSelector('#live[data-state="open"]', { timeout: 15_000 });
+  }, 120_000);
+  afterAll(async () => {
+    client?.ws.close();
+    await target?.stop();
+    await browser?.close();
+    await cloud?.stop();
+  });
+
+  it('shows a connection with its origin and its subscription, and the channel', async () => {
+    client = await TestClient.connect(cloud.webSocketUrl, { headers: { Origin: 'http://app.example' } });
+    await client.subscribe('scores');
+    const row = await page.waitForSelector('#connections tr[data-id] >> text=scores', { timeout: 10_000 });
+    connectionId = (await row.evaluate((el) => el.closest('tr')!.getAttribute('data-id')))!;
+    expect(connectionId).toMatch(/\S+/);
+    expect(await page.textContent(`#connections tr[data-id="${connectionId}"]`)).toContain('http://app.example');
+    await page.waitForFunction(() => document.querySelector('#channels tr[data-channel="scores"] .subscribers')?.textContent?.startsWith('1'));
+    await page.waitForSelector('#stream li[data-kind="connect"]');
+    await page.waitForSelector('#stream li[data-kind="frame"] >> text=subscribe');
+  });
+
+  it('publishes from the form and shows the push it caused', async () => {
+    await page.selectOption('#audience-kind', 'channel');
+    await page.fill('#audience-value', 'scores');
+    await page.fill('#publish-data', '{"home": 4, "away": 2}');
+    await page.click('#publish button[type="submit"]');
+    await page.waitForFunction(() => /delivered 1, gone 0, failed 0/.test(document.querySelector('.push-report')?.textContent ?? ''), undefined, { timeout: 15_000 });
+    expect(await page.textContent('#publish-result')).toMatch(/rule /);
+    const message = await client.next((m) => m.type === 'message' && m.channel === 'scores');
+    expect(message.data).toEqual({ home: 4, away: 2 });
+    await page.waitForSelector('#stream li[data-kind="put-events"]');
+    await page.waitForFunction(() => document.querySelector('#channels tr[data-channel="scores"] .seq')?.textContent === '1');
+  });
+
+  it('shows a dead letter, readable, and redrives it', async () => {
+    await target.publish({ data: 'no audience' });
+    const entry = await page.waitForSelector('#dead-letters li[data-message-id]', { timeout: 15_000 });
+    const messageId = await entry.getAttribute('data-message-id');
+    expect(await entry.textContent()).toContain('no audience');
+    await page.waitForSelector('#stream li[data-kind="dead-letter"]');
+    await entry.$eval('.redrive', (b) => (b as HTMLButtonElement).click());
+    // Sent back to the bus, the event is invalid again: its old message is gone and a new one arrives.
+    await page.waitForFunction((id) => {
+      const ids = Array.from(document.querySelectorAll('#dead-letters li[data-message-id]')).map((li) => li.getAttribute('data-message-id'));
+      return ids.length > 0 && !ids.includes(id);
+    }, messageId, { timeout: 15_000 });
+  });
+
+  it('disconnects a connection through the management API', async () => {
+    await page.click(`#connections tr[data-id="${connectionId}"] .disconnect`);
+    expect(await client.closed()).toBe(1000);
+    await page.waitForSelector('#stream li[data-kind="disconnect"]');
+    await page.waitForSelector(`#connections tr[data-id="${connectionId}"]`, { state: 'detached' });
+  });
+});
