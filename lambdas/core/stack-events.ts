@@ -17,10 +17,10 @@ export interface StackEvents {
  * Puts a lifecycle event best-effort: a failure is logged, never thrown, so that a connection, a
  * subscription or a disconnect never fails because the bus did. Does nothing without `events`.
  */
-export async function emitLifecycle(
+export async function emitLifecycle<D extends { readonly connectionId: string }>(
   events: StackEvents | undefined,
   detailType: LifecycleDetailType,
-  detail: { readonly connectionId: string } & object,
+  detail: D,
   logger: Logger,
 ): Promise<void> {
   if (!events) return;

@@ -19,10 +19,12 @@ export function seededRandom(seed: number): () => number {
 /**
  * Fault injection of the local gateway, for tests and benchmarks: management-API calls answered with
  * 429 `LimitExceededException` or 500 `InternalServerErrorException` at given rates, latency added to every
- * management-API call, and `$disconnect` integrations dropped (AWS delivers them best-effort).
+ * management-API call, `$disconnect` integrations dropped (AWS delivers them best-effort), and a delay
+ * between `$connect` and the end of the handshake.
  */
 export class FaultInjector {
   readonly postLatencyMs: number;
+  readonly connectDelayMs: number;
   private readonly random: () => number;
 
   constructor(private readonly faults: GatewayFaults = {}) {
@@ -40,13 +42,18 @@ export class FaultInjector {
       throw new GatewayError('InvalidGatewayOptions', `faults.postLatencyMs must be a number of ms from 0, got ${String(latency)}`);
     }
     this.postLatencyMs = latency;
+    const connectDelay = faults.connectDelayMs ?? 0;
+    if (!(typeof connectDelay === 'number' && connectDelay >= 0 && Number.isFinite(connectDelay))) {
+      throw new GatewayError('InvalidGatewayOptions', `faults.connectDelayMs must be a number of ms from 0, got ${String(connectDelay)}`);
+    }
+    this.connectDelayMs = connectDelay;
     this.random = faults.seed !== undefined ? seededRandom(faults.seed) : Math.random;
   }
 
   /** True when any fault is configured. */
   get active(): boolean {
     const f = this.faults;
-    return (f.throttleRate ?? 0) > 0 || (f.errorRate ?? 0) > 0 || this.postLatencyMs > 0 || (f.dropDisconnectRate ?? 0) > 0;
+    return (f.throttleRate ?? 0) > 0 || (f.errorRate ?? 0) > 0 || this.postLatencyMs > 0 || (f.dropDisconnectRate ?? 0) > 0 || this.connectDelayMs > 0;
   }
 
   /** The fault a management-API call gets, if any. */
