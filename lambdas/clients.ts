@@ -1,5 +1,6 @@
 import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
@@ -9,7 +10,7 @@ import { SignedPostPublisher } from './adapters/signed-post-publisher';
 
 /*
  * The SDK clients, created once per container on first use. Endpoints are never hard-coded: the SDK
- * itself honours AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_DYNAMODB / _SQS) from the environment, which is
+ * itself honours AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_DYNAMODB / _SQS / _EVENTBRIDGE) from the environment, which is
  * how the local cloud and the tests point them at local services. The management API is the one
  * exception: its endpoint is the stage's CALLBACK_URL, given by the stack. Posts on the delivery hot path
  * go through the signed-post publisher instead of the SDK's management-API client (CPU per post).
@@ -17,6 +18,7 @@ import { SignedPostPublisher } from './adapters/signed-post-publisher';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let sqsClient: SQSClient | undefined;
+let eventBridgeClient: EventBridgeClient | undefined;
 const managementClients = new Map<string, ApiGatewayManagementApiClient>();
 const signedPublishers = new Map<string, SignedPostPublisher>();
 
@@ -32,6 +34,12 @@ export function getDocumentClient(): DynamoDBDocumentClient {
 export function getSqsClient(): SQSClient {
   sqsClient ??= new SQSClient({});
   return sqsClient;
+}
+
+/** The EventBridge client. */
+export function getEventBridgeClient(): EventBridgeClient {
+  eventBridgeClient ??= new EventBridgeClient({});
+  return eventBridgeClient;
 }
 
 /** The management-API client of a stage, with `maxSockets` keep-alive sockets. */

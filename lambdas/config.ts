@@ -266,3 +266,30 @@ export const DEFAULT_METRICS_NAMESPACE = 'WebSocketPush';
 export function readMetricsNamespace(env: Env = process.env): string {
   return env[RUNTIME_ENV.POWERTOOLS_METRICS_NAMESPACE]?.trim() || DEFAULT_METRICS_NAMESPACE;
 }
+
+/** Settings of the events the route functions put on the stack's bus. */
+export interface StackEventsConfig {
+  /** The bus; undefined when neither kind of event is on. */
+  readonly eventBusName: string | undefined;
+  /** Frames that are not protocol actions go to the bus (else they get InvalidJson / UnknownAction). */
+  readonly clientMessages: boolean;
+  /** Lifecycle events go to the bus. */
+  readonly lifecycleEvents: boolean;
+}
+
+function bool(env: Env, name: EnvName): boolean {
+  const raw = env[name]?.trim() || 'false';
+  if (raw !== 'true' && raw !== 'false') throw invalid(name, `must be true or false, got "${raw}"`);
+  return raw === 'true';
+}
+
+/** Reads and validates the stack-event settings (the bus is required when either is on). @throws InvalidConfigError */
+export function readStackEventsConfig(env: Env = process.env): StackEventsConfig {
+  const clientMessages = bool(env, ENV.CLIENT_MESSAGES);
+  const lifecycleEvents = bool(env, ENV.LIFECYCLE_EVENTS);
+  return {
+    eventBusName: clientMessages || lifecycleEvents ? required(env, ENV.STACK_EVENT_BUS) : undefined,
+    clientMessages,
+    lifecycleEvents,
+  };
+}

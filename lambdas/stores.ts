@@ -1,6 +1,7 @@
 import { DynamoDbConnectionStore } from './adapters/dynamodb-connection-store';
-import { getDocumentClient } from './clients';
-import { once, readStoreConfig } from './config';
+import { EventBridgeStackEvents } from './adapters/eventbridge-stack-events';
+import { getDocumentClient, getEventBridgeClient } from './clients';
+import { once, readStackEventsConfig, readStoreConfig } from './config';
 
 /**
  * The connection registry of every handler, created once per container on first use from the registry
@@ -14,4 +15,17 @@ export const connectionStore = once(() => {
     broadcastShards: c.broadcastShards,
     queryPageSize: c.queryPageSize,
   });
+});
+
+/**
+ * Where the route functions put the stack's own events (client messages, lifecycle events), with the
+ * settings saying which are on; `events` is undefined when neither is.
+ * @throws InvalidConfigError on first use when the settings are invalid
+ */
+export const stackEvents = once(() => {
+  const c = readStackEventsConfig();
+  return {
+    config: c,
+    events: c.eventBusName !== undefined ? new EventBridgeStackEvents(getEventBridgeClient(), c.eventBusName) : undefined,
+  };
 });

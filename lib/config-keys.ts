@@ -508,6 +508,19 @@ export const CONFIG_KEYS = {
     expected: 'Expected an email address, e.g. ops@example.com',
     example: 'ops@example.com',
   }),
+  /**
+   * Whether a client's frame that is not one of the protocol's actions (not JSON, or an `action` of the
+   * application's) is put on the bus as a `WebSocketMessage` event for services to answer. Off: such frames
+   * get `InvalidJson` / `InvalidFrame` / `UnknownAction` error frames. One PutEvents per forwarded frame.
+   * @default true
+   */
+  clientMessages: flag(true),
+  /**
+   * Whether the route functions put lifecycle events on the bus: `WebSocketConnected`,
+   * `WebSocketDisconnected`, `ChannelOccupied`, `ChannelVacated`. One PutEvents per event.
+   * @default true
+   */
+  lifecycleEvents: flag(true),
 } satisfies Record<string, ConfigKey<unknown>>;
 
 /** Name of a configuration key. */

@@ -226,6 +226,8 @@ export class WebSocketPush extends Construct {
       alarmActions: this.alarmTopic ? [new SnsAction(this.alarmTopic)] : [],
     });
 
+    this.wireStackEvents(config);
+
     this.connections.grantRegisterConnection(this.connectFunction);
     this.connections.grantRemoveConnection(this.disconnectFunction);
     this.connections.grantManageSubscriptions(this.defaultFunction);
@@ -233,6 +235,25 @@ export class WebSocketPush extends Construct {
     this.connections.grantResolveAudience(push);
     this.connections.grantRemoveConnection(push);
     this.webSocket.grantManageConnections(push);
+  }
+
+  /**
+   * The route functions put client messages (`$default`) and lifecycle events (all three) on the bus:
+   * `events:PutEvents` on this bus only, and only for the functions that put something.
+   */
+  private wireStackEvents(config: PushStackConfig): void {
+    const putters = [
+      ...(config.lifecycleEvents ? [this.connectFunction, this.disconnectFunction] : []),
+      ...(config.lifecycleEvents || config.clientMessages ? [this.defaultFunction] : []),
+    ];
+    for (const f of [this.connectFunction, this.disconnectFunction, this.defaultFunction]) {
+      f.addEnvironment(ENV.LIFECYCLE_EVENTS, String(config.lifecycleEvents));
+      if (f === this.defaultFunction) f.addEnvironment(ENV.CLIENT_MESSAGES, String(config.clientMessages));
+      if (putters.includes(f)) {
+        f.addEnvironment(ENV.STACK_EVENT_BUS, this.eventBus.eventBusName);
+        this.eventBus.grantPutEventsTo(f);
+      }
+    }
   }
 
   /** Lets the grantee publish pushes: `events:PutEvents` on this construct's bus, nothing else. */

@@ -13,4 +13,17 @@ export {
   type PushPublisherOptions,
   type PutEventsSender,
 } from './push-publisher';
-export { PUSH_DETAIL_TYPE, DEFAULT_EVENT_BUS_NAME, PUBLISHER_ENV, type PushDetail } from '../shared/events';
+export {
+  PUSH_DETAIL_TYPE,
+  DEFAULT_EVENT_BUS_NAME,
+  PUBLISHER_ENV,
+  STACK_EVENT_SOURCE,
+  MESSAGE_DETAIL_TYPE,
+  LIFECYCLE_DETAIL_TYPES,
+  type PushDetail,
+  type LifecycleDetailType,
+  type WebSocketMessageDetail,
+  type WebSocketConnectedDetail,
+  type WebSocketDisconnectedDetail,
+  type ChannelLifecycleDetail,
+} from '../shared/events';

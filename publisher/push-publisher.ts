@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { equalJitterDelay } from '../shared/backoff';
 import { PushError } from '../shared/errors';
-import { DEFAULT_EVENT_BUS_NAME, PUSH_DETAIL_TYPE, PUBLISHER_ENV, type PushDetail } from '../shared/events';
+import { DEFAULT_EVENT_BUS_NAME, PUSH_DETAIL_TYPE, PUBLISHER_ENV, type PushDetail, type WebSocketMessageDetail } from '../shared/events';
 import { validateDetail } from '../lambdas/core/validate-detail';
 
 /**
@@ -123,6 +123,24 @@ export class PushPublisher {
   /** One connection. */
   toConnection(connectionId: string, data: unknown): Promise<string> {
     return this.publish({ connectionId, data });
+  }
+
+  /**
+   * Answers a client's `WebSocketMessage`: a push to the connection that sent it, carrying its `requestId`
+   * as `replyTo` (so the client's `request()` resolves with it). A message without a `requestId` gets a
+   * plain push to its connection.
+   *
+   * @example
+   * export const handler = async (event: { detail: WebSocketMessageDetail }) => {
+   *   await push.reply(event.detail, { score: '2-1' });
+   * };
+   */
+  reply(message: Pick<WebSocketMessageDetail, 'connectionId' | 'requestId'>, data: unknown): Promise<string> {
+    return this.publish({
+      connectionId: message.connectionId,
+      ...(message.requestId !== undefined ? { replyTo: message.requestId } : {}),
+      data,
+    });
   }
 
   /** Every live connection. */

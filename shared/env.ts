@@ -45,6 +45,12 @@ export const ENV = {
   MAX_MESSAGES_PER_MINUTE: 'MAX_MESSAGES_PER_MINUTE',
   /** Seconds a channel message stays replayable (`subscribe` with `since`). */
   REPLAY_WINDOW_SECONDS: 'REPLAY_WINDOW_SECONDS',
+  /** Name of the stack's event bus, where the route functions put client messages and lifecycle events. */
+  STACK_EVENT_BUS: 'STACK_EVENT_BUS',
+  /** `$default`: `true` forwards frames that are not protocol actions to the bus as `WebSocketMessage`. */
+  CLIENT_MESSAGES: 'CLIENT_MESSAGES',
+  /** Route functions: `true` puts lifecycle events (connected, disconnected, channel occupied/vacated) on the bus. */
+  LIFECYCLE_EVENTS: 'LIFECYCLE_EVENTS',
 } as const;
 
 /**

@@ -52,9 +52,10 @@ export interface UnsubscribedMessage { type: 'unsubscribed'; channel: string }
 export interface PongMessage { type: 'pong' }
 /**
  * A pushed event. `channel` is present only for channel pushes; `id` is the EventBridge event id (dedupe);
- * `seq` is the channel's sequence number (1, 2, 3…, assigned once per event when it is pushed).
+ * `replyTo` is the `id` of the client's request this push answers (connection pushes only); `seq` is the
+ * channel's sequence number (1, 2, 3…, assigned once per event when it is pushed).
  */
-export interface PushMessage { type: 'message'; channel?: string; id: string; seq?: number; data: unknown }
+export interface PushMessage { type: 'message'; channel?: string; id: string; replyTo?: string; seq?: number; data: unknown }
 export interface ErrorMessage { type: 'error'; code: ErrorCode; message: string }
 /**
  * Reply to a subscribe with `since`: the retained messages after `since`, in `seq` order. `last` is the

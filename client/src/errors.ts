@@ -10,6 +10,10 @@ export const CLIENT_ERROR_CODES = {
   NoWebSocket: 'NoWebSocket',
   /** An option is invalid. */
   InvalidOption: 'InvalidOption',
+  /** A `request()` got no reply within its `timeoutMs`. */
+  RequestTimeout: 'RequestTimeout',
+  /** The client was closed before a `request()` got its reply. */
+  ClientClosed: 'ClientClosed',
 } as const;
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[keyof typeof CLIENT_ERROR_CODES];
 

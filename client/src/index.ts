@@ -9,6 +9,8 @@ export type {
   ConnectionState,
   PushClientEvents,
   PushClientOptions,
+  Reply,
+  RequestOptions,
   SubscribeOptions,
   TokenTransport,
   WebSocketConstructor,

@@ -1,5 +1,5 @@
 import { PUSH_SUBPROTOCOL } from '../../shared/auth';
-import type { ClientFrame, GapMessage, PushMessage, ReplayMessage, ServerMessage } from '../../shared/protocol';
+import { CLIENT_ACTIONS, type ClientFrame, type GapMessage, type PushMessage, type ReplayMessage, type ServerMessage } from '../../shared/protocol';
 import { reconnectDelay, type BackoffOptions } from './backoff';
 import { ChannelStream, type ChannelGap, type ChannelMessage, type StreamStep } from './channel-stream';
 import { Emitter } from './emitter';
@@ -69,6 +69,21 @@ export interface PushClientEvents {
   error: (error: PushClientError) => void;
 }
 
+/** Options of {@link PushClient.request}. */
+export interface RequestOptions {
+  /** How long to wait for the reply before rejecting with `RequestTimeout`. @default 10000 */
+  readonly timeoutMs?: number;
+}
+
+/** The reply to a {@link PushClient.request}: the message a service pushed with `replyTo` = the request's id. */
+export interface Reply {
+  /** The event id of the reply. */
+  readonly id: string;
+  /** The request's id. */
+  readonly replyTo: string;
+  readonly data: unknown;
+}
+
 /** Options of {@link PushClient.subscribe}. */
 export interface SubscribeOptions {
   /** Resume after this seq (e.g. kept from an earlier page load): what came after it is replayed. */
@@ -112,6 +127,11 @@ export class PushClient extends Emitter<PushClientEvents> {
   private heartbeatTimer?: ReturnType<typeof setInterval>;
   private ageTimer?: ReturnType<typeof setTimeout>;
   private handoverTimer?: ReturnType<typeof setTimeout>;
+  /** Frames for the application's services sent while no connection was open: sent once one is. */
+  private readonly outbox: string[] = [];
+  /** Requests waiting for their reply, by id. */
+  private readonly pending = new Map<string, { resolve: (reply: Reply) => void; reject: (error: PushClientError) => void; timer: ReturnType<typeof setTimeout> }>();
+  private requestCount = 0;
 
   constructor(options: PushClientOptions) {
     super();
@@ -176,13 +196,67 @@ export class PushClient extends Emitter<PushClientEvents> {
     this.clearTimer(this.catchUps, channel);
     for (const link of [this.current, this.candidate]) {
       link?.unconfirmed.delete(channel);
-      if (link?.opened) this.send(link, { action: 'unsubscribe', channel });
+      if (link?.opened) this.sendFrame(link, { action: 'unsubscribe', channel });
     }
   }
 
   /** Closes the connection for good (until `connect()`). */
+  /**
+   * Sends `{"action":…,"data":…}` to the application's services (the stack puts it on its bus as a
+   * `WebSocketMessage`). There is no acknowledgement: an answer, if any, is a push. Sent while the client is
+   * connecting or reconnecting, it is sent once a connection is open.
+   * @throws PushClientError `InvalidOption` for one of the protocol's own actions (subscribe, …)
+   */
+  send(action: string, data?: unknown): void {
+    this.sendToServices(this.appFrame(action, undefined, data));
+  }
+
+  /**
+   * Sends `{"action":…,"id":…,"data":…}` and resolves with the reply: the push whose `replyTo` is the
+   * request's id (a service answers with `PushPublisher.reply`). The reply is not emitted as `message`.
+   * Sent while reconnecting, it goes once a connection is open; a request whose connection is lost after it
+   * was sent is not sent again (the service may already have acted on it) and times out.
+   * @throws PushClientError (rejects) `RequestTimeout` after `timeoutMs`, `ClientClosed` when closed first
+   */
+  request(action: string, data?: unknown, options: RequestOptions = {}): Promise<Reply> {
+    const random = this.options.random ?? Math.random;
+    const id = `r${++this.requestCount}-${Math.floor(random() * 2 ** 32).toString(36)}`;
+    const frame = this.appFrame(action, id, data);
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    return new Promise<Reply>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new PushClientError(CLIENT_ERROR_CODES.RequestTimeout, `No reply to "${action}" (request ${id}) within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      this.sendToServices(frame);
+    });
+  }
+
+  private appFrame(action: string, id: string | undefined, data: unknown): string {
+    if (typeof action !== 'string' || action.length === 0 || (CLIENT_ACTIONS as readonly string[]).includes(action)) {
+      throw new PushClientError(
+        CLIENT_ERROR_CODES.InvalidOption,
+        `"${String(action)}" cannot be sent to services: use a non-empty action that is not one of ${CLIENT_ACTIONS.join(', ')}`,
+      );
+    }
+    return JSON.stringify({ action, ...(id !== undefined ? { id } : {}), ...(data !== undefined ? { data } : {}) });
+  }
+
+  private sendToServices(text: string): void {
+    const link = this.current;
+    if (link?.opened && link.ws.readyState === OPEN) link.ws.send(text);
+    else this.outbox.push(text);
+  }
+
   close(): void {
     this.stopped = true;
+    this.outbox.length = 0;
+    for (const [id, request] of this.pending) {
+      clearTimeout(request.timer);
+      request.reject(new PushClientError(CLIENT_ERROR_CODES.ClientClosed, `The client was closed before request ${id} got its reply`));
+    }
+    this.pending.clear();
     clearTimeout(this.reconnectTimer);
     this.stopLinkTimers();
     for (const timers of [this.holeTimers, this.catchUps]) {
@@ -226,6 +300,7 @@ export class PushClient extends Emitter<PushClientEvents> {
     link.opened = true;
     for (const channel of this.streams.keys()) this.sendSubscribe(link, channel);
     if (link.role === 'primary') {
+      for (const text of this.outbox.splice(0)) link.ws.send(text);
       this.attempt = 0;
       this.startLinkTimers();
       this.setState('open');
@@ -294,6 +369,13 @@ export class PushClient extends Emitter<PushClientEvents> {
   }
 
   private onPush(message: PushMessage): void {
+    const request = message.replyTo !== undefined ? this.pending.get(message.replyTo) : undefined;
+    if (request && message.replyTo !== undefined) {
+      clearTimeout(request.timer);
+      this.pending.delete(message.replyTo);
+      request.resolve({ id: message.id, replyTo: message.replyTo, data: message.data });
+      return;
+    }
     if (message.channel === undefined) {
       this.emitSafely('message', { id: message.id, data: message.data });
       return;
@@ -317,7 +399,7 @@ export class PushClient extends Emitter<PushClientEvents> {
     }
     const target = link && link.opened && !link.retired ? link : this.current;
     if (result.resyncSince !== undefined && target?.opened) {
-      this.send(target, { action: 'subscribe', channel, since: result.resyncSince });
+      this.sendFrame(target, { action: 'subscribe', channel, since: result.resyncSince });
     } else if (confirms && link) {
       this.confirm(link, channel);
     }
@@ -344,7 +426,7 @@ export class PushClient extends Emitter<PushClientEvents> {
       setTimeout(() => {
         this.holeTimers.delete(channel);
         const s = this.streams.get(channel);
-        if (s?.hasHole() && this.current?.opened) this.send(this.current, { action: 'subscribe', channel, since: s.position });
+        if (s?.hasHole() && this.current?.opened) this.sendFrame(this.current, { action: 'subscribe', channel, since: s.position });
       }, this.options.holeTimeoutMs ?? 1000),
     );
   }
@@ -360,7 +442,7 @@ export class PushClient extends Emitter<PushClientEvents> {
         setTimeout(() => {
           this.catchUps.delete(channel);
           const s = this.streams.get(channel);
-          if (s?.position !== undefined && this.current?.opened) this.send(this.current, { action: 'subscribe', channel, since: s.position });
+          if (s?.position !== undefined && this.current?.opened) this.sendFrame(this.current, { action: 'subscribe', channel, since: s.position });
         }, delay),
       );
     }
@@ -369,10 +451,10 @@ export class PushClient extends Emitter<PushClientEvents> {
   private sendSubscribe(link: Link, channel: string): void {
     const since = this.streams.get(channel)?.position;
     link.unconfirmed.add(channel);
-    this.send(link, since === undefined ? { action: 'subscribe', channel } : { action: 'subscribe', channel, since });
+    this.sendFrame(link, since === undefined ? { action: 'subscribe', channel } : { action: 'subscribe', channel, since });
   }
 
-  private send(link: Link, frame: ClientFrame): void {
+  private sendFrame(link: Link, frame: ClientFrame): void {
     if (link.ws.readyState === OPEN) link.ws.send(JSON.stringify(frame));
   }
 
@@ -381,7 +463,7 @@ export class PushClient extends Emitter<PushClientEvents> {
     const heartbeat = this.options.heartbeatIntervalMs ?? 5 * 60_000;
     if (heartbeat > 0) {
       this.heartbeatTimer = setInterval(() => {
-        if (this.current?.opened) this.send(this.current, { action: 'ping' });
+        if (this.current?.opened) this.sendFrame(this.current, { action: 'ping' });
       }, heartbeat);
     }
     const age = this.options.maxConnectionAgeMs ?? (2 * 60 - 5) * 60_000;

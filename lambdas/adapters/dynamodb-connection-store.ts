@@ -69,6 +69,25 @@ export class DynamoDbConnectionStore implements ConnectionStore, FrameGate {
     );
   }
 
+  /** Epoch ms of the connection's handshake, from its record (a consistent read); undefined without one. */
+  async connectedAt(connectionId: string): Promise<number | undefined> {
+    return storeCall('Connection store connectedAt', async () => {
+      // A Query on the key (not GetItem): every function that removes connections may Query the table.
+      const answer = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: '#pk = :pk AND #sk = :sk',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey, '#at': 'connectedAt' },
+          ExpressionAttributeValues: { ':pk': keys.connection(connectionId), ':sk': keys.meta },
+          ProjectionExpression: '#at',
+          ConsistentRead: true,
+        }),
+      );
+      const value = answer.Items?.[0]?.connectedAt;
+      return typeof value === 'number' ? value : undefined;
+    });
+  }
+
   async remove(connectionId: string): Promise<void> {
     await storeCall('Connection store remove', async () => {
       // Delete page by page: a query page is at most 1 MB, and deleting already-read items does not

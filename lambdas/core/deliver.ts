@@ -34,10 +34,25 @@ export interface DeliverOptions {
   readonly collectRetryable?: boolean;
 }
 
+/** When a connection was registered, to tell a connection still in its handshake from one that is gone. */
+export interface ConnectionAge {
+  /** Epoch ms of the connection's handshake (`connectedAt` of its record), or undefined when it has no record. */
+  connectedAt(connectionId: string): Promise<number | undefined>;
+}
+
+/**
+ * How long after its handshake started a connection's 410 is taken for "still connecting": on AWS,
+ * `PostToConnection` answers 410 until `$connect` has returned and API Gateway has completed the handshake
+ * (the authorizer and `$connect` may each take a cold start), so a push that follows `WebSocketConnected`
+ * can meet it. Such a 410 is retried with backoff, and the record is not removed, until the connection is older.
+ */
+export const HANDSHAKE_GRACE_MS = 10_000;
+
 /** Collaborators of {@link deliver}; `sleep`, `random` and `now` are injectable for tests. */
 export interface DeliverDeps {
   readonly publisher: Publisher;
-  readonly store: Pick<ConnectionStore, 'remove'>;
+  /** `connectedAt`, when the store has it, turns on the handshake grace of {@link HANDSHAKE_GRACE_MS}. */
+  readonly store: Pick<ConnectionStore, 'remove'> & Partial<ConnectionAge>;
   readonly logger: Logger;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
@@ -52,7 +67,8 @@ export const DEFAULT_MAX_DELAY_MS = 2000;
  * Posts one framed message to every connection id of `pages` with at most `concurrency` posts in
  * flight. The ids are pulled page by page by a pool of workers, so memory stays bounded whatever the
  * audience's size. Throttling, 5xx and network errors are retried with full-jitter backoff; a 410
- * removes the gone connection (and its subscriptions) from the store; 403 and 413 are not retried.
+ * removes the gone connection (and its subscriptions) from the store, unless the connection's record is
+ * younger than HANDSHAKE_GRACE_MS (then it is still connecting: retried); 403 and 413 are not retried.
  * Never throws for a failed post; an error of `pages` itself (the store) propagates.
  */
 export async function deliver(
@@ -88,6 +104,10 @@ export async function deliver(
         return;
       } catch (error) {
         if (error instanceof GoneError) {
+          if (await stillConnecting(connectionId, deps, now)) {
+            await sleep(handshakeDelay(attempt, random));
+            continue;
+          }
           report.gone++;
           await removeGone(connectionId, deps);
           return;
@@ -138,4 +158,21 @@ async function removeGone(connectionId: string, deps: DeliverDeps): Promise<void
     // The record's TTL still expires it; the push itself succeeded for everyone else.
     deps.logger.warn('removing gone connection failed', { connectionId, error: describeError(error) });
   }
+}
+
+/** Whether a 410 is from a connection still in its handshake: its record is younger than HANDSHAKE_GRACE_MS. */
+async function stillConnecting(connectionId: string, deps: DeliverDeps, now: () => number): Promise<boolean> {
+  if (!deps.store.connectedAt) return false;
+  try {
+    const connectedAt = await deps.store.connectedAt(connectionId);
+    return connectedAt !== undefined && now() - connectedAt < HANDSHAKE_GRACE_MS;
+  } catch (error) {
+    deps.logger.warn('reading the connection record failed', { connectionId, error: describeError(error) });
+    return false;
+  }
+}
+
+/** Backoff between posts to a connection still connecting: 100 ms doubling to 1 s, with jitter, never 0. */
+function handshakeDelay(attempt: number, random: () => number): number {
+  return 50 + fullJitterDelay(attempt, { baseDelayMs: 100, maxDelayMs: 1000 }, random);
 }

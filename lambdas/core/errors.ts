@@ -16,6 +16,7 @@ export const CORE_ERROR_CODES = {
   NetworkError: 'NetworkError',
   PublishFailed: 'PublishFailed',
   DeadLetterFailed: 'DeadLetterFailed',
+  StackEventFailed: 'StackEventFailed',
 } as const;
 
 /** The connection has no registry record (never connected, disconnected, or expired). */
@@ -124,5 +125,12 @@ export class UnexpectedPublishError extends PublishError {
 export class DeadLetterError extends PushError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(CORE_ERROR_CODES.DeadLetterFailed, message, options);
+  }
+}
+
+/** An event of the stack's own (a client message, a lifecycle event) was not accepted by the bus. */
+export class StackEventError extends PushError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(CORE_ERROR_CODES.StackEventFailed, message, options);
   }
 }

@@ -25,6 +25,16 @@ export function errorMessage(code: ErrorCode, message: string): ErrorMessage {
   return { type: 'error', code, message };
 }
 
+/** The `MessageTooLarge` error frame of a frame over MAX_MESSAGE_BYTES, or undefined. */
+export function oversizeError(body: string): ErrorMessage | undefined {
+  const bytes = Buffer.byteLength(body, 'utf8');
+  if (bytes <= MAX_MESSAGE_BYTES) return undefined;
+  return errorMessage(
+    ERROR_CODES.MessageTooLarge,
+    `The frame is ${bytes} bytes; the most a message may be is ${MAX_MESSAGE_BYTES} bytes`,
+  );
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -38,13 +48,8 @@ export async function handleFrame(
   deps: HandleFrameDeps,
 ): Promise<ServerMessage> {
   const body = input.body ?? '';
-  const bytes = Buffer.byteLength(body, 'utf8');
-  if (bytes > MAX_MESSAGE_BYTES) {
-    return errorMessage(
-      ERROR_CODES.MessageTooLarge,
-      `The frame is ${bytes} bytes; the most a message may be is ${MAX_MESSAGE_BYTES} bytes`,
-    );
-  }
+  const tooLarge = oversizeError(body);
+  if (tooLarge) return tooLarge;
 
   let frame: unknown;
   try {

@@ -1,5 +1,5 @@
 import { PushError } from '../../shared/errors';
-import { AUDIENCE_KEYS, type Audience, type AudienceKey } from '../../shared/events';
+import { AUDIENCE_KEYS, MAX_REPLY_TO_LENGTH, type Audience, type AudienceKey } from '../../shared/events';
 import { CHANNEL_PATTERN, CHANNEL_RULE, MAX_MESSAGE_BYTES, USER_ID_PATTERN } from '../../shared/limits';
 import type { PushMessage } from '../../shared/protocol';
 import { MessageFrame } from './message-frame';
@@ -18,6 +18,8 @@ export const INVALID_EVENT_CODES = {
   UnknownField: 'UnknownField',
   /** `detail.data` is missing. */
   MissingData: 'MissingData',
+  /** `replyTo` is not a string of 1 to MAX_REPLY_TO_LENGTH characters, or comes with another audience than `connectionId`. */
+  InvalidReplyTo: 'InvalidReplyTo',
   /** The framed message is bigger than API Gateway delivers. */
   MessageTooLarge: 'MessageTooLarge',
 } as const;
@@ -46,7 +48,7 @@ export interface ValidPush {
 
 export type ValidationResult = { ok: true; push: ValidPush } | { ok: false; error: InvalidEventError };
 
-const ALLOWED_FIELDS: ReadonlySet<string> = new Set<string>([...AUDIENCE_KEYS, 'data']);
+const ALLOWED_FIELDS: ReadonlySet<string> = new Set<string>([...AUDIENCE_KEYS, 'data', 'replyTo']);
 const EXAMPLE = 'e.g. {"channel":"scores","data":{…}}';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -59,8 +61,8 @@ function invalid(code: InvalidEventCode, reason: string): ValidationResult {
 
 /**
  * Validates an EventBridge push event: its `detail` names exactly one audience (`channel`, `userId`,
- * `connectionId` or `broadcast: true`) and `data` (any JSON), and the framed message fits in
- * MAX_MESSAGE_BYTES.
+ * `connectionId` or `broadcast: true`) and `data` (any JSON), maybe `replyTo` (with `connectionId` only),
+ * and the framed message fits in MAX_MESSAGE_BYTES.
  */
 export function validateDetail(event: unknown): ValidationResult {
   if (!isRecord(event) || typeof event.id !== 'string' || event.id.length === 0) {
@@ -99,10 +101,27 @@ export function validateDetail(event: unknown): ValidationResult {
     return invalid(INVALID_EVENT_CODES.MissingData, '"detail" has no "data"; add the payload to push as "data" (any JSON value)');
   }
 
+  const replyTo = detail.replyTo;
+  if (replyTo !== undefined) {
+    if (audienceOrError.kind !== 'connectionId') {
+      return invalid(
+        INVALID_EVENT_CODES.InvalidReplyTo,
+        '"replyTo" goes only with "connectionId": answer the connection that asked (the WebSocketMessage\'s connectionId)',
+      );
+    }
+    if (typeof replyTo !== 'string' || replyTo.length === 0 || replyTo.length > MAX_REPLY_TO_LENGTH) {
+      return invalid(
+        INVALID_EVENT_CODES.InvalidReplyTo,
+        `"replyTo" must be the request's id, a string of 1 to ${MAX_REPLY_TO_LENGTH} characters (the WebSocketMessage's requestId)`,
+      );
+    }
+  }
+
   const message: PushMessage = {
     type: 'message',
     ...(audienceOrError.kind === 'channel' ? { channel: audienceOrError.channel } : {}),
     id: event.id,
+    ...(replyTo !== undefined ? { replyTo: replyTo as string } : {}),
     data: detail.data,
   };
   const frame = MessageFrame.of(message);

@@ -3,8 +3,10 @@ import { once, readConnectionConfig } from '../config';
 import { acceptedSubprotocol, checkOrigin, identityOf } from '../core/connect-admission';
 import { registerConnection } from '../core/connection-lifecycle';
 import { describeError } from '../core/logger';
+import { emitLifecycle } from '../core/stack-events';
+import { LIFECYCLE_DETAIL_TYPES } from '../../shared/events';
 import { createLogger } from '../logger';
-import { connectionStore } from '../stores';
+import { connectionStore, stackEvents } from '../stores';
 
 const logger = createLogger({ service: 'connect' });
 const config = once(readConnectionConfig);
@@ -37,6 +39,17 @@ export const handler = async (event: ConnectEvent): Promise<APIGatewayProxyResul
       { store: connectionStore(), ttlSeconds: c.connectionTtlSeconds, logger },
     );
     logger.info('connected', { connectionId, authenticated: userId !== undefined, permissions: channels.length });
+    // Put before the handshake completes: a push it triggers may meet a 410 for a moment, which delivery
+    // retries for a connection this young (see lambdas/core/deliver.ts).
+    const lifecycle = stackEvents();
+    if (lifecycle.config.lifecycleEvents) {
+      await emitLifecycle(
+        lifecycle.events,
+        LIFECYCLE_DETAIL_TYPES.connected,
+        { connectionId, ...(userId !== undefined ? { userId } : {}), connectedAt: connectedAt ?? Date.now() },
+        logger,
+      );
+    }
     const protocol = acceptedSubprotocol(event.headers);
     return { statusCode: 200, body: '', ...(protocol ? { headers: { 'Sec-WebSocket-Protocol': protocol } } : {}) };
   } catch (error) {

@@ -1,14 +1,16 @@
-import type { APIGatewayProxyResult, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { maySubscribe } from '../../shared/auth';
 import { ERROR_CODES, type ServerMessage } from '../../shared/protocol';
 import { DynamoDbChannelHistory } from '../adapters/dynamodb-channel-history';
 import { getDocumentClient } from '../clients';
 import { once, readConnectionConfig, readReplayWindowSeconds } from '../config';
+import { forwardClientMessage, isProtocolFrame } from '../core/client-message';
+import { identityOf } from '../core/connect-admission';
 import { admitFrame } from '../core/frame-gate';
 import { errorMessage, handleFrame } from '../core/handle-frame';
 import { describeError } from '../core/logger';
 import { createLogger } from '../logger';
-import { connectionStore } from '../stores';
+import { connectionStore, stackEvents } from '../stores';
 
 const logger = createLogger({ service: 'default' });
 const config = once(readConnectionConfig);
@@ -19,19 +21,26 @@ const replay = once(() => ({
 
 /**
  * `$default`: handles a client frame and answers with the reply frame as `body` (the stack sets a route
- * response, so API Gateway sends it back on the connection). Never throws.
+ * response, so API Gateway sends it back on the connection). A frame that is not a protocol action goes to
+ * the bus as a `WebSocketMessage` when `clientMessages` is on. Never throws.
  */
-export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyResult> => {
+export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<{ statusCode: number; body?: string }> => {
   const connectionId = event.requestContext.connectionId;
-  let reply: ServerMessage;
+  let reply: ServerMessage | undefined;
   try {
     const c = config();
     const body = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
     // Counted (rate limit) and authorized from the connection's meta item in one UpdateItem.
     const gate = await admitFrame(connectionId, { gate: connectionStore(), maxPerMinute: c.maxMessagesPerMinute });
+    const forward = stackEvents();
     reply = !gate.ok
       ? gate.reply
-      : await handleFrame(
+      : forward.events && forward.config.clientMessages && !isProtocolFrame(body ?? '')
+        ? await forwardClientMessage(
+            { connectionId, ...userOf(event), text: body ?? '' },
+            { events: forward.events, logger },
+          )
+        : await handleFrame(
           { connectionId, body },
           {
             store: connectionStore(),
@@ -45,6 +54,14 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<A
     logger.error('frame failed', { connectionId, error: describeError(error) });
     reply = errorMessage(ERROR_CODES.InternalError, 'The server could not handle the frame; try again');
   }
-  if (reply.type === 'error') logger.info('frame rejected', { connectionId, code: reply.code });
-  return { statusCode: 200, body: JSON.stringify(reply) };
+  if (reply?.type === 'error') logger.info('frame rejected', { connectionId, code: reply.code });
+  // A forwarded client message gets no frame back: its answer, if any, is the service's push.
+  return reply === undefined ? { statusCode: 200 } : { statusCode: 200, body: JSON.stringify(reply) };
 };
+
+/** The connection's verified user, from the authorizer's context API Gateway passes to every route. */
+function userOf(event: APIGatewayProxyWebsocketEventV2): { userId?: string } {
+  const authorizer = (event.requestContext as { authorizer?: Record<string, unknown> | null }).authorizer;
+  const { userId } = identityOf(authorizer);
+  return userId !== undefined ? { userId } : {};
+}

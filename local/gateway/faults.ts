@@ -102,11 +102,12 @@ export function seededRandom(seed: number): () => number {
 /**
  * Fault injection of the local gateway, for tests and benchmarks: management-API calls answered with
  * 429 `LimitExceededException` or 500 `InternalServerErrorException` at given rates, or with the answers of a
- * {@link FaultScript}; latency added to every management-API call; and `$disconnect` integrations dropped
- * (AWS delivers them best-effort).
+ * {@link FaultScript}; latency added to every management-API call; `$disconnect` integrations dropped
+ * (AWS delivers them best-effort); and a delay between `$connect` and the end of the handshake.
  */
 export class FaultInjector {
   readonly postLatencyMs: number;
+  readonly connectDelayMs: number;
   private readonly random: () => number;
   private readonly script?: FaultScript;
 
@@ -129,6 +130,11 @@ export class FaultInjector {
     }
     this.postLatencyMs = latency;
     this.script = faults.script;
+    const connectDelay = faults.connectDelayMs ?? 0;
+    if (!(typeof connectDelay === 'number' && connectDelay >= 0 && Number.isFinite(connectDelay))) {
+      throw new GatewayError('InvalidGatewayOptions', `faults.connectDelayMs must be a number of ms from 0, got ${String(connectDelay)}`);
+    }
+    this.connectDelayMs = connectDelay;
     this.random = faults.seed !== undefined ? seededRandom(faults.seed) : Math.random;
   }
 
@@ -136,7 +142,8 @@ export class FaultInjector {
   get active(): boolean {
     const f = this.faults;
     return (
-      (f.throttleRate ?? 0) > 0 || (f.errorRate ?? 0) > 0 || this.postLatencyMs > 0 || (f.dropDisconnectRate ?? 0) > 0 || this.script !== undefined
+      (f.throttleRate ?? 0) > 0 || (f.errorRate ?? 0) > 0 || this.postLatencyMs > 0 || (f.dropDisconnectRate ?? 0) > 0 ||
+      this.script !== undefined || this.connectDelayMs > 0
     );
   }
 

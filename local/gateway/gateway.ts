@@ -212,6 +212,9 @@ export class WebSocketGateway {
     let admission: Admission;
     try {
       admission = await admitConnection(this.admissionContext(), scope, info, requestId);
+      // Until the handshake completes the connection is not in `connections`: posts to it answer 410.
+      const delay = this.faults?.connectDelayMs ?? 0;
+      if (admission.accept && delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     } finally {
       this.pendingSockets.delete(socket);
       socket.off('data', onData);

@@ -63,6 +63,12 @@ export interface GatewayFaults {
   readonly postLatencyMs?: number;
   /** Fraction (0 to 1) of `$disconnect` integrations not invoked (AWS delivers them best-effort). @default 0 */
   readonly dropDisconnectRate?: number;
+  /**
+   * ms the gateway waits after `$connect` accepted a connection before completing its handshake (a slow
+   * handshake on AWS: cold starts of the authorizer and `$connect`). Meanwhile the management API answers
+   * 410 for the connection, as API Gateway does. @default 0
+   */
+  readonly connectDelayMs?: number;
   /** Seed of the fault generator: the same seed gives the same faults in the same order. @default random */
   readonly seed?: number;
 }

@@ -41,6 +41,8 @@ describe('readConfig', () => {
       fanoutThreshold: 2000,
       fanoutBatchSize: 500,
       fanoutWorkerConcurrency: 50,
+      clientMessages: true,
+      lifecycleEvents: true,
     });
   });
 

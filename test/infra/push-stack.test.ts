@@ -32,6 +32,7 @@ beforeAll(() => {
 
 const tableArn = () => ({ 'Fn::GetAtt': [Object.keys(resourcesOf(template, 'AWS::DynamoDB::Table'))[0], 'Arn'] });
 const apiRef = () => ({ Ref: Object.keys(resourcesOf(template, 'AWS::ApiGatewayV2::Api'))[0] });
+const busId = () => Object.keys(resourcesOf(template, 'AWS::Events::EventBus'))[0];
 const fnArn = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 // The push path's dead-letter queue (the fan-out queues are tested in fanout.test.ts).
 const queueId = () => Object.keys(resourcesOf(template, 'AWS::SQS::Queue')).find((id) => id.startsWith('EventPushDeadLetterQueue'))!;
@@ -279,14 +280,19 @@ describe('functions', () => {
     const env = (fn: keyof typeof ids) => resourcesOf(template, 'AWS::Lambda::Function')[ids[fn]].Properties.Environment.Variables;
     const table = { Ref: Object.keys(resourcesOf(template, 'AWS::DynamoDB::Table'))[0] };
     const common = { NODE_OPTIONS: '--enable-source-maps', [ENV.CONNECTIONS_TABLE]: table };
+    // Client messages and lifecycle events (both on by default) go to the stack's own bus.
+    const stackEvents = { [ENV.STACK_EVENT_BUS]: { Ref: busId() }, [ENV.LIFECYCLE_EVENTS]: 'true' };
     expect(env('connect')).toEqual({
       ...common,
+      ...stackEvents,
       [ENV.CONNECTION_TTL_SECONDS]: String(DEFAULT_CONNECTION_TTL_SECONDS),
       [ENV.BROADCAST_SHARDS]: String(DEFAULT_BROADCAST_SHARDS),
     });
-    expect(env('disconnect')).toEqual(common);
+    expect(env('disconnect')).toEqual({ ...common, ...stackEvents });
     expect(env('default')).toEqual({
       ...common,
+      ...stackEvents,
+      [ENV.CLIENT_MESSAGES]: 'true',
       [ENV.CONNECTION_TTL_SECONDS]: String(DEFAULT_CONNECTION_TTL_SECONDS),
       [ENV.MAX_SUBSCRIPTIONS]: String(DEFAULT_MAX_SUBSCRIPTIONS),
       [ENV.MAX_MESSAGES_PER_MINUTE]: '300',
@@ -340,6 +346,26 @@ describe('IAM', () => {
       },
     ]);
     for (const fn of [ids.connect, ids.disconnect, ids.default]) expect(manage(fn)).toEqual([]);
+  });
+
+  test('the route functions may put events on the stack\'s bus only; the push function may not put any', () => {
+    const putEvents = (fn: string) => statementsOf(template, fn).filter((s) => JSON.stringify(s.Action).includes('events:'));
+    for (const fn of [ids.connect, ids.disconnect, ids.default]) {
+      expect(putEvents(fn)).toEqual([{ Effect: 'Allow', Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': [busId(), 'Arn'] } }]);
+    }
+    expect(putEvents(ids.push)).toEqual([]);
+  });
+
+  test('with clientMessages and lifecycleEvents off, no route function may put events; with lifecycle only, all three may', () => {
+    const putters = (config: { clientMessages: boolean; lifecycleEvents: boolean }) => {
+      const t = Template.fromStack(buildStack({ config }).stack);
+      return ['WebSocket $connect', 'WebSocket $disconnect', 'WebSocket $default'].filter((d) =>
+        statementsOf(t, functionId(t, d)).some((st) => JSON.stringify(st.Action).includes('events:PutEvents')),
+      );
+    };
+    expect(putters({ clientMessages: false, lifecycleEvents: false })).toEqual([]);
+    expect(putters({ clientMessages: true, lifecycleEvents: false })).toEqual(['WebSocket $default']);
+    expect(putters({ clientMessages: false, lifecycleEvents: true })).toEqual(['WebSocket $connect', 'WebSocket $disconnect', 'WebSocket $default']);
   });
 
   const dynamo = (fn: string) => actionsOf(template, fn).filter((a) => a.startsWith('dynamodb:')).sort();

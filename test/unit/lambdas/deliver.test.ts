@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { fullJitterDelay } from '../../../lambdas/core/backoff';
-import { deliver } from '../../../lambdas/core/deliver';
+import { deliver, HANDSHAKE_GRACE_MS } from '../../../lambdas/core/deliver';
 import {
   ForbiddenError,
   GoneError,
@@ -191,5 +191,49 @@ describe('fullJitterDelay', () => {
     expect(Math.min(...delays)).toBeLessThan(40);
     expect(Math.max(...delays)).toBeGreaterThan(360);
     expect(Math.max(...delays)).toBeLessThan(400);
+  });
+});
+
+describe('deliver: a 410 during the handshake', () => {
+  /** A store whose records have the given handshake times (epoch ms). */
+  function agedStore(connectedAt: Record<string, number>) {
+    const store = new InMemoryConnectionStore();
+    return Object.assign(store, { connectedAt: async (id: string) => connectedAt[id] });
+  }
+
+  it('retries a 410 of a connection registered moments ago, with backoff, and delivers without removing it', async () => {
+    const { logger, sleeps, sleep } = setup();
+    const now = 1_000_000;
+    const store = agedStore({ young: now - 200 });
+    const publisher = new ScriptedPublisher({ young: [(id) => new GoneError(id), (id) => new GoneError(id)] });
+    const report = await deliver(pagesOf(['young']), payload, { concurrency: 1 }, { publisher, store, logger, sleep, now: () => now });
+    expect(report).toMatchObject({ delivered: 1, gone: 0, failed: 0 });
+    expect(publisher.calls).toEqual(['young', 'young', 'young']);
+    expect(store.removed).toEqual([]);
+    expect(sleeps).toHaveLength(2);
+    for (const ms of sleeps) expect(ms).toBeGreaterThan(0);
+  });
+
+  it('removes a connection whose 410 outlasts the grace, and one registered long ago at once', async () => {
+    const { logger, sleep } = setup();
+    let t = 1_000_000;
+    const store = agedStore({ young: t - 100, old: t - HANDSHAKE_GRACE_MS - 1 });
+    const gone = (id: string) => new GoneError(id);
+    const publisher = new ScriptedPublisher({ young: Array.from({ length: 1000 }, () => gone), old: [gone] });
+    const clock = () => (t += 500);
+    const report = await deliver(pagesOf(['old', 'young']), payload, { concurrency: 1 }, { publisher, store, logger, sleep, now: clock });
+    expect(report).toMatchObject({ delivered: 0, gone: 2, failed: 0 });
+    expect(publisher.calls.filter((c) => c === 'old')).toHaveLength(1);
+    expect(publisher.calls.filter((c) => c === 'young').length).toBeGreaterThan(1);
+    expect(store.removed.sort()).toEqual(['old', 'young']);
+  });
+
+  it('treats a 410 of a connection without a record as gone', async () => {
+    const { logger, sleep } = setup();
+    const store = agedStore({});
+    const publisher = new ScriptedPublisher({ x: [(id) => new GoneError(id)] });
+    const report = await deliver(pagesOf(['x']), payload, { concurrency: 1 }, { publisher, store, logger, sleep, now: () => 5 });
+    expect(report).toMatchObject({ delivered: 0, gone: 1 });
+    expect(publisher.calls).toEqual(['x']);
   });
 });

@@ -111,3 +111,25 @@ describe('validateDetail', () => {
     expect(rejected({ channel: 'c', data: 'é'.repeat(MAX_MESSAGE_BYTES / 2) }).code).toBe(INVALID_EVENT_CODES.MessageTooLarge);
   });
 });
+
+describe('validateDetail: replyTo', () => {
+  it('carries replyTo of a connectionId push into the frame, after id and before data', () => {
+    const result = validateDetail(event({ connectionId: 'c1=', replyTo: 'req-1', data: { score: '2-1' } }));
+    if (!result.ok) throw result.error;
+    expect(result.push.message).toEqual({ type: 'message', id: 'evt-1', replyTo: 'req-1', data: { score: '2-1' } });
+    expect(result.push.frame.text).toBe('{"type":"message","id":"evt-1","replyTo":"req-1","data":{"score":"2-1"}}');
+  });
+
+  it.each([
+    [{ channel: 'news', replyTo: 'r', data: 1 }, /goes only with "connectionId"/],
+    [{ userId: 'alice', replyTo: 'r', data: 1 }, /goes only with "connectionId"/],
+    [{ broadcast: true, replyTo: 'r', data: 1 }, /goes only with "connectionId"/],
+    [{ connectionId: 'c1=', replyTo: '', data: 1 }, /1 to 128 characters/],
+    [{ connectionId: 'c1=', replyTo: 7, data: 1 }, /1 to 128 characters/],
+    [{ connectionId: 'c1=', replyTo: 'x'.repeat(129), data: 1 }, /1 to 128 characters/],
+  ])('refuses %j', (detail, message) => {
+    const error = rejected(detail);
+    expect(error.code).toBe(INVALID_EVENT_CODES.InvalidReplyTo);
+    expect(error.message).toMatch(message);
+  });
+});

@@ -141,3 +141,28 @@ describe('PushPublisher', () => {
     try { new PushPublisher(options); } catch (e) { expect(e).toMatchObject({ name: 'PublishError', code: 'InvalidOptions' }); }
   });
 });
+
+describe('PushPublisher.reply', () => {
+  it('answers a WebSocketMessage with a push to its connection carrying its requestId as replyTo', async () => {
+    const { sender, calls } = scripted(ok);
+    const p = new PushPublisher({ client: sender });
+    const message = { connectionId: 'c1=', requestId: 'r-7', text: '{"action":"score","id":"r-7"}', receivedAt: 1 };
+    await p.reply(message, { score: '2-1' });
+    await p.reply({ connectionId: 'c2=' }, 'no id to answer');
+    expect(calls.map(([e]) => [e!.DetailType, JSON.parse(e!.Detail!)])).toEqual([
+      [PUSH_DETAIL_TYPE, { connectionId: 'c1=', replyTo: 'r-7', data: { score: '2-1' } }],
+      [PUSH_DETAIL_TYPE, { connectionId: 'c2=', data: 'no id to answer' }],
+    ]);
+  });
+
+  it('refuses replyTo with another audience than connectionId, before any call', async () => {
+    const { sender, calls } = scripted(ok);
+    const p = new PushPublisher({ client: sender });
+    await expect(p.publish({ channel: 'news', replyTo: 'r', data: 1 } as never)).rejects.toMatchObject({
+      name: 'PublishError',
+      code: 'InvalidDetail',
+      reason: 'InvalidReplyTo',
+    });
+    expect(calls).toEqual([]);
+  });
+});
