@@ -10,6 +10,7 @@ import { removeEndpointsFile, writeEndpointsFile } from './endpoints-file';
 import { FlagError, parseFlags, USAGE, type LocalFlags } from './flags';
 import { startLocalCloud, type LocalCloud } from './local-cloud';
 import { watchProject } from './project-watch';
+import { requireCdkApp } from './synth';
 import { PushError } from '../shared/errors';
 
 /** The CDK project the local cloud runs: the current folder (its cdk.json). */
@@ -28,9 +29,9 @@ function banner(cloud: LocalCloud, flags: LocalFlags, endpointsFile: string): st
     `  Management API  ${cloud.callbackUrl}/@connections/{id}`,
     `  AWS endpoint    ${cloud.awsEndpoint}   (AWS_ENDPOINT_URL for the SDK and the CLI; DynamoDB, EventBridge, SQS)`,
     `  Page            ${cloud.pageUrl}`,
-    `  Event buses     ${cloud.model.buses.join(', ') || '-'}   tables ${cloud.model.tables.map((t) => t.name).join(', ') || '-'}`,
+    `  Event buses     ${cloud.model.buses.join(', ') || '-'}`,
+    `  Tables          ${cloud.model.tables.map((t) => t.name).join(', ') || '-'}   (${flags.persist ? `kept in ${flags.persist}` : 'in memory'})`,
     `  Console         ${cloud.consoleUrl}   (connections, channels, what happens, dead letters)`,
-    `  Tables          ${flags.persist ? `kept in ${flags.persist}` : 'in memory'}`,
     `  Endpoints file  ${relative(PROJECT_DIR, endpointsFile)}`,
     '',
     // The npm scripts of this repository, not of the apps that install the package.
@@ -143,6 +144,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  if (!flags.cdkOut) requireCdkApp(PROJECT_DIR); // before the development key is written into a folder that is no app
   const context = await synthContext(flags);
   const session: Session = { stopping: false };
   try {

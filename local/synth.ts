@@ -12,6 +12,13 @@ export class SynthError extends PushError {
   }
 }
 
+/** Throws a SynthError unless `projectDir` holds a CDK app (its `cdk.json`). */
+export function requireCdkApp(projectDir: string): void {
+  if (!existsSync(join(projectDir, 'cdk.json'))) {
+    throw new SynthError('NoCdkApp', `no cdk.json in ${projectDir}: run websocket-push local in the folder of a CDK app, or give an already synthesized assembly with --cdk-out DIR.`);
+  }
+}
+
 /**
  * The CDK CLI that synthesizes `projectDir`: the project's own (`node_modules/.bin/cdk`), else the one
  * installed beside this package, if any. Returned as the script node runs.
@@ -41,9 +48,7 @@ export async function synth(opts: {
   log?: (line: string) => void;
 }): Promise<void> {
   const projectDir = opts.projectDir ?? PACKAGE_ROOT;
-  if (!opts.app && !existsSync(join(projectDir, 'cdk.json'))) {
-    throw new SynthError('NoCdkApp', `no cdk.json in ${projectDir}: run websocket-push local in the folder of a CDK app, or give an already synthesized assembly with --cdk-out DIR.`);
-  }
+  if (!opts.app) requireCdkApp(projectDir);
   const cdk = findCdkCli(projectDir);
   const args = ['synth', ...(opts.app ? ['--app', opts.app] : []), '--quiet', '--no-notices', '--no-version-reporting', '--output', opts.outDir];
   for (const [k, v] of Object.entries(opts.context ?? {})) args.push('--context', `${k}=${v}`);

@@ -43,7 +43,7 @@ const phases: string[] = [];
 async function phase<T>(name: string, work: () => Promise<T>): Promise<T> {
   const started = Date.now();
   const result = await work();
-  phases.push(`${name.padEnd(34)} ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  phases.push(`${name.padEnd(38)} ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return result;
 }
 
