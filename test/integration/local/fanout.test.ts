@@ -1,4 +1,4 @@
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
 import { FaultScript, type ScriptedGatewayFaults } from '../../support/local-services';
@@ -37,6 +37,16 @@ function helpers(cloud: () => TestCloud) {
       dynamo ??= new DynamoDBClient({ endpoint: cloud().awsEndpoint, region: 'us-east-1', credentials });
       const out = await dynamo.send(new ScanCommand({ TableName: cloud().outputs.ConnectionsTableName }));
       return (out.Items ?? []).map((i) => Object.fromEntries(Object.entries(i).map(([k, v]) => [k, String(v.S ?? v.N)])));
+    },
+    /** Moves a connection's registration a minute into the past (out of the handshake grace of a 410). */
+    async age(connectionId: string): Promise<void> {
+      dynamo ??= new DynamoDBClient({ endpoint: cloud().awsEndpoint, region: 'us-east-1', credentials });
+      await dynamo.send(new UpdateItemCommand({
+        TableName: cloud().outputs.ConnectionsTableName,
+        Key: { pk: { S: `conn#${connectionId}` }, sk: { S: 'meta' } },
+        UpdateExpression: 'SET connectedAt = :at',
+        ExpressionAttributeValues: { ':at': { N: String(Date.now() - 60_000) } },
+      }));
     },
     /**
      * Waits until nothing more can reach `clients`: every push done, the fan-out queue empty (its workers
@@ -153,6 +163,8 @@ describe('under faults: 30% of management calls fail (429/500), every $disconnec
     const [client] = await h.connect(1);
     await client!.subscribe('scripted');
     const id = (await h.items()).find((i) => i.sk === 'meta' && !known.has(i.connectionId))!.connectionId;
+    // A 410 within seconds of the handshake is taken for "still connecting" and retried; this one is older.
+    await h.age(id);
     script.forConnection(id, [410]);
     await h.publish({ connectionId: id, data: 'to a connection API Gateway calls gone' });
     await cloud.idle();
