@@ -82,7 +82,8 @@ const RESOURCE_PROP_NAMES: readonly (keyof WebSocketPushResourceProps)[] = [
  * A serverless WebSocket push backend, to add to your own stack: an API Gateway WebSocket API whose
  * `$connect`, `$disconnect` and `$default` functions keep a registry of connections and their channel
  * subscriptions in DynamoDB, and an EventBridge bus whose `WebSocketPush` events a push function (with
- * fan-out workers for large audiences) posts to the connections of their audience.
+ * fan-out workers for large audiences) posts to the connections of their audience. Client frames that are
+ * not protocol actions, and lifecycle events, go the other way: onto the bus (`WebSocketMessage`, …).
  *
  * @example
  * const push = new WebSocketPush(this, 'Push', { authIssuer: 'https://id.example.com', authAudience: 'app' });
@@ -159,7 +160,7 @@ export class WebSocketPush extends Construct {
     });
     this.authorizerFunction = authorizerFunction(this, config, fn);
     this.disconnectFunction = fn('DisconnectFunction', 'disconnect', 'WebSocket $disconnect: removes the connection', {});
-    this.defaultFunction = fn('DefaultFunction', 'default', 'WebSocket $default: subscribe, unsubscribe, ping', {
+    this.defaultFunction = fn('DefaultFunction', 'default', 'WebSocket $default: subscribe, unsubscribe, ping; other frames to the bus', {
       [ENV.CONNECTION_TTL_SECONDS]: String(config.connectionTtlSeconds),
       [ENV.MAX_SUBSCRIPTIONS]: String(config.maxSubscriptions),
       [ENV.MAX_MESSAGES_PER_MINUTE]: String(config.maxMessagesPerMinute),

@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { PushClient, type WebSocketConstructor } from '../../../client/src';
 import { LIFECYCLE_DETAIL_TYPES } from '../../../shared/events';
 import { MAX_MESSAGE_BYTES } from '../../../shared/limits';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
@@ -60,6 +61,21 @@ describe('talking back: client messages, replies and lifecycle events', () => {
     expect(received).toMatchObject({ action: 'score', requestId: 'q-1', json: { action: 'score', id: 'q-1', game: 'yesterday', userId: 'admin' } });
     expect('userId' in received).toBe(false);
     c.close();
+  });
+
+  it('request() of the client resolves with its reply; one made before the connection opened is sent once it is', async () => {
+    const client = new PushClient({ url: cloud.webSocketUrl, WebSocket: WebSocket as unknown as WebSocketConstructor });
+    try {
+      const early = client.request('score', { game: 'yesterday' }, { timeoutMs: 20_000 }); // still connecting
+      const reply = await early;
+      expect(reply.replyTo).toEqual(expect.any(String));
+      expect(reply.data).toMatchObject({ score: 'Lions 3, Tigers 1', received: { action: 'score', requestId: reply.replyTo, json: { data: { game: 'yesterday' } } } });
+      const second = await client.request('whoami', undefined, { timeoutMs: 20_000 });
+      expect(second.replyTo).not.toBe(reply.replyTo);
+      expect(second.data).toMatchObject({ received: { action: 'whoami' } });
+    } finally {
+      client.close();
+    }
   });
 
   it('greets a new connection although the push meets its handshake (410), then reports it connected and disconnected', async () => {

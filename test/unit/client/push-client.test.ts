@@ -136,6 +136,65 @@ describe('PushClient (fake socket, fake timers)', () => {
     expect(received.map((m) => m.seq)).toEqual([5, 6]);
   });
 
+  it('send() frames an action for services; one sent while reconnecting goes once the new connection is open', async () => {
+    const { client } = started({ backoff: { initialDelayMs: 100, maxDelayMs: 100 } });
+    client.send('early', { n: 0 }); // before the first connection opened
+    await jest.advanceTimersByTimeAsync(0);
+    last().open();
+    client.send('chat', { text: 'hi' });
+    expect(last().sent).toEqual([{ action: 'subscribe', channel: 'c' }, { action: 'early', data: { n: 0 } }, { action: 'chat', data: { text: 'hi' } }]);
+    last().drop();
+    client.send('later');
+    await jest.advanceTimersByTimeAsync(100);
+    expect(last().sent).toEqual([]);
+    last().open();
+    expect(last().sent).toEqual([{ action: 'subscribe', channel: 'c' }, { action: 'later' }]);
+    expect(() => client.send('subscribe', {})).toThrow(expect.objectContaining({ name: 'PushClientError', code: 'InvalidOption' }));
+    expect(() => client.send('')).toThrow(expect.objectContaining({ code: 'InvalidOption' }));
+  });
+
+  it('request() resolves with the reply carrying its id, which is not emitted as a message; others are', async () => {
+    const { client } = started();
+    const messages: unknown[] = [];
+    client.on('message', (m) => messages.push(m));
+    await jest.advanceTimersByTimeAsync(0);
+    last().open();
+    const reply = client.request('score', { game: 'yesterday' });
+    const frame = last().sent[1];
+    expect(frame).toEqual({ action: 'score', id: expect.any(String), data: { game: 'yesterday' } });
+    last().receive({ type: 'message', id: 'e-other', replyTo: 'someone-else', data: 0 });
+    last().receive({ type: 'message', id: 'e-1', replyTo: frame.id, data: { score: '3-1' } });
+    await expect(reply).resolves.toEqual({ id: 'e-1', replyTo: frame.id, data: { score: '3-1' } });
+    expect(messages).toEqual([{ id: 'e-other', data: 0 }]);
+  });
+
+  it('request() sent while reconnecting is sent once open, and resolves', async () => {
+    const { client } = started({ backoff: { initialDelayMs: 100, maxDelayMs: 100 } });
+    await jest.advanceTimersByTimeAsync(0);
+    last().open();
+    last().drop();
+    const reply = client.request('score');
+    await jest.advanceTimersByTimeAsync(100);
+    last().open();
+    const frame = last().sent.find((f: { action: string }) => f.action === 'score');
+    expect(frame).toEqual({ action: 'score', id: expect.any(String) });
+    last().receive({ type: 'message', id: 'e-2', replyTo: frame.id, data: 'ok' });
+    await expect(reply).resolves.toMatchObject({ data: 'ok' });
+  });
+
+  it('request() rejects with RequestTimeout, and with ClientClosed when the client is closed first', async () => {
+    const { client } = started();
+    await jest.advanceTimersByTimeAsync(0);
+    last().open();
+    const timedOut = client.request('slow', undefined, { timeoutMs: 500 });
+    const check = expect(timedOut).rejects.toMatchObject({ name: 'PushClientError', code: 'RequestTimeout' });
+    await jest.advanceTimersByTimeAsync(500);
+    await check;
+    const cut = client.request('slow');
+    client.close();
+    await expect(cut).rejects.toMatchObject({ code: 'ClientClosed' });
+  });
+
   it('close() stops reconnecting', async () => {
     const { client, states } = started();
     await jest.advanceTimersByTimeAsync(0);

@@ -97,6 +97,34 @@ describe('gateway management API', () => {
     }
   });
 
+  it('answers 410 to a post for a connection still in its handshake, as API Gateway does, and 200 once it is open', async () => {
+    let callbackUrl = '';
+    const during: number[] = [];
+    const post = (id: string) =>
+      managementClient(callbackUrl)
+        .send(new PostToConnectionCommand({ ConnectionId: id, Data: Buffer.from('hello') }))
+        .then((r) => r.$metadata.httpStatusCode!, (e) => e.$metadata.httpStatusCode as number);
+    const connect = recorder(async (event) => {
+      during.push(await post(event.requestContext.connectionId)); // inside $connect
+      return { statusCode: 200 };
+    });
+    const gw = await start({ routes: { $connect: connect }, faults: { connectDelayMs: 1000 } });
+    callbackUrl = gw.callbackUrl;
+    const opening = open(gw.url);
+    const event = await connect.next(1);
+    const id: string = event.requestContext.connectionId;
+    // After $connect answered, while the handshake is held (connectDelayMs): still 410.
+    while (!gw.lines.some((l) => l.includes(`post ${id} → 410 Gone`))) await sleep(5);
+    const held = await post(id);
+    const ws = await opening;
+    const got = nextMessage(ws);
+    expect(await post(id)).toBe(200);
+    expect(await got).toMatchObject({ text: 'hello' });
+    expect(during).toEqual([410]);
+    expect(held).toBe(410);
+    ws.close();
+  });
+
   it('answers the AWS CLI\'s request shape (raw POST, %40 in the path) and 403 for other methods', async () => {
     const { ws, id, gw } = await connected();
     const got = nextMessage(ws);
