@@ -98,6 +98,12 @@ export const REPLAY_ENVELOPE_BYTES = 512;
 /** Seconds an event id is remembered per channel, so that a redelivered event keeps its first `seq`. */
 export const EVENT_DEDUPE_TTL_SECONDS = 24 * 60 * 60;
 /**
+ * Seconds a channel's counter item lives after its last message (DynamoDB TTL, refreshed by every message):
+ * the longest a connection record may live, so every connection that saw one of the channel's seqs is gone
+ * before the counter can start again at 1.
+ */
+export const CHANNEL_COUNTER_TTL_SECONDS = MAX_CONNECTION_TTL_SECONDS;
+/**
  * How long a missing seq below a retained one is presumed in flight (assigned, not yet stored) before a
  * replay reports it as a gap. Far beyond the few milliseconds between assigning a seq and storing it.
  */

@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CHANNEL_COUNTER_TTL_SECONDS } from '../../shared/limits';
 import { TABLE, historyKeys } from '../../shared/table-schema';
 import type { ChannelHistory, ChannelPosition, HistoryEntry, HistoryTtls } from '../core/channel-history';
 import { StoreError } from '../core/errors';
@@ -7,7 +8,8 @@ import { storeCall } from './store-call';
 /**
  * Channel sequence numbers and recent messages in the connections table, with the item layout of
  * `historyKeys` (`shared/table-schema.ts`). The counter is one item per channel updated with an atomic
- * `ADD`; history items are written once and expire by TTL.
+ * `ADD`, whose TTL every message pushes back (CHANNEL_COUNTER_TTL_SECONDS); history items are written once
+ * and expire by TTL.
  */
 export class DynamoDbChannelHistory implements ChannelHistory {
   constructor(
@@ -35,9 +37,9 @@ export class DynamoDbChannelHistory implements ChannelHistory {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [TABLE.partitionKey]: historyKeys.channel(channel), [TABLE.sortKey]: historyKeys.counter },
-          UpdateExpression: 'ADD #last :one SET #at = :now',
-          ExpressionAttributeNames: { '#last': 'last', '#at': 'updatedAt' },
-          ExpressionAttributeValues: { ':one': 1, ':now': now },
+          UpdateExpression: 'ADD #last :one SET #at = :now, #ttl = :ttl',
+          ExpressionAttributeNames: { '#last': 'last', '#at': 'updatedAt', '#ttl': TABLE.ttlAttribute },
+          ExpressionAttributeValues: { ':one': 1, ':now': now, ':ttl': Math.floor(now / 1000) + CHANNEL_COUNTER_TTL_SECONDS },
           ReturnValues: 'UPDATED_NEW',
         }),
       ),

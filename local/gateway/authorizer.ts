@@ -1,3 +1,4 @@
+import { matchesPattern } from '../iam/policy';
 import { GatewayError } from './errors';
 import { headerValue, type RequestInfo } from './request-info';
 
@@ -29,11 +30,6 @@ export function missingIdentitySource(sources: string[], info: RequestInfo): str
 
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 
-/** IAM-style wildcard match: `*` any run of characters, `?` one character. */
-function globMatch(pattern: string, value: string): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${re}$`).test(value);
-}
 
 function actionMatches(action: unknown): boolean {
   return typeof action === 'string' && ['execute-api:invoke', 'execute-api:*', '*'].includes(action.toLowerCase());
@@ -74,7 +70,7 @@ export function evaluateAuthorizerResponse(response: unknown, methodArn: string)
     if (s.Effect !== 'Allow' && s.Effect !== 'Deny') throw invalid('a Statement has no Effect Allow or Deny');
     const applies =
       asList(s.Action).some(actionMatches) &&
-      asList(s.Resource).some((res) => typeof res === 'string' && globMatch(res, methodArn));
+      asList(s.Resource).some((res) => typeof res === 'string' && matchesPattern(res, methodArn, false));
     if (!applies) continue;
     if (s.Effect === 'Deny') return { effect: 'Deny', explicit: true };
     allowed = true;

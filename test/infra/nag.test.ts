@@ -35,6 +35,7 @@ describe('cdk-nag AwsSolutions', () => {
   const variants: Array<[string, Partial<PushStackConfig> | undefined]> = [
     ['default stack', undefined],
     ['existing bus, no account role', { existingEventBusArn: 'arn:aws:events:eu-west-1:123456789012:event-bus/orders', apiGatewayCloudWatchRole: false }],
+    ['alarms to an email, reserved push concurrency', { alarmEmail: 'ops@example.com', pushReservedConcurrency: 50 }],
   ];
 
   test.each(variants)('%s: no unsuppressed error and no warning', (_name, config) => {

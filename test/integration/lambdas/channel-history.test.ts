@@ -1,4 +1,7 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbChannelHistory } from '../../../lambdas/adapters/dynamodb-channel-history';
+import { CHANNEL_COUNTER_TTL_SECONDS } from '../../../shared/limits';
+import { historyKeys, TABLE } from '../../../shared/table-schema';
 import { withSeq, MAX_CHANNEL_MESSAGE_BYTES } from '../../../lambdas/core/sequence-push';
 import { validateDetail } from '../../../lambdas/core/validate-detail';
 import { startLocalAws, type LocalAws } from '../../support/local-services';
@@ -22,6 +25,17 @@ describe('channel sequence and history (DynamoDbChannelHistory + withSeq)', () =
     const seqs = await Promise.all(Array.from({ length: 20 }, () => history.nextSeq('atomic', Date.now())));
     expect([...seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect((await history.position('atomic')).last).toBe(20);
+  });
+
+  it('gives the channel counter a TTL like every other item, pushed back by each message', async () => {
+    const counterTtl = async () => {
+      const out = await dynamo.documentClient.send(new GetCommand({ TableName: table, Key: { [TABLE.partitionKey]: historyKeys.channel('expiring'), [TABLE.sortKey]: historyKeys.counter } }));
+      return out.Item?.[TABLE.ttlAttribute] as number;
+    };
+    await history.nextSeq('expiring', 1_000_000_000_000);
+    expect(await counterTtl()).toBe(1_000_000_000 + CHANNEL_COUNTER_TTL_SECONDS);
+    await history.nextSeq('expiring', 1_000_000_500_000);
+    expect(await counterTtl()).toBe(1_000_000_500 + CHANNEL_COUNTER_TTL_SECONDS);
   });
 
   it('frames a channel message once with its seq, stores it, and gives a redelivered event the same seq', async () => {

@@ -64,9 +64,9 @@ describe('local cloud with the development issuer (anonymous allowed, origin all
     await cloud?.stop();
   });
 
-  it('runs the authorizer from the template, with no identity source', () => {
+  it('runs the authorizer from the template, with the Host header (on every handshake) as its identity source', () => {
     const route = cloud.model.apis[0].routes.find((r) => r.routeKey === '$connect');
-    expect(route?.authorizer).toMatchObject({ identitySources: [] });
+    expect(route?.authorizer).toMatchObject({ identitySources: ['route.request.header.Host'] });
   });
 
   it('lets an anonymous client in on public channels only', async () => {

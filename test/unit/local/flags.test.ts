@@ -2,7 +2,11 @@ import { FlagError, parseDuration, parseFlags } from '../../../local/flags';
 
 describe('npm start flags', () => {
   it('has the documented defaults', () => {
-    expect(parseFlags([])).toMatchObject({ host: '127.0.0.1', port: 3001, awsPort: 3002, context: {}, watch: false, verbose: false });
+    expect(parseFlags([])).toMatchObject({ host: '127.0.0.1', port: 3001, awsPort: 3002, context: {}, watch: false, verbose: false, noIam: false });
+  });
+
+  it('turns IAM enforcement off with --no-iam', () => {
+    expect(parseFlags(['--no-iam'])).toMatchObject({ noIam: true });
   });
 
   it('reads every flag, in both --flag value and --flag=value forms', () => {

@@ -6,6 +6,8 @@ import { SQSClient, SendMessageCommand, ReceiveMessageCommand } from '@aws-sdk/c
 import { startAwsEndpoint, type AwsEndpoint } from '../../../../local/aws-endpoint';
 import { AwsServiceError, type AwsJsonService } from '../../../../local/aws-wire';
 import { bindPort } from '../../../../local/http/bound-port';
+import { endpointAuthorizer, functionAccessKeyId, LocalIam } from '../../../../local/iam';
+import type { RoleModel } from '../../../../local/template/model';
 import { LocalDynamoDb } from '../../../../local/dynamodb';
 import { LocalSqs } from '../../../../local/sqs';
 import { createTableInput } from '../../../../shared/table-schema';
@@ -169,5 +171,46 @@ describe('local AWS endpoint', () => {
       );
       expect((err as { stderr: string }).stderr).toContain('AWS.SimpleQueueService.NonExistentQueue');
     }, 120_000);
+  });
+});
+
+describe('local AWS endpoint with IAM', () => {
+  let endpoint: AwsEndpoint;
+  let stub: StubService;
+  const role: RoleModel = { logicalId: 'R', name: 'R', arn: 'arn:aws:iam::000000000000:role/R', managedPolicyArns: [], policies: [] };
+  const key = functionAccessKeyId('Fn');
+
+  beforeAll(async () => {
+    stub = new StubService();
+    const iam = new LocalIam({ functions: [{ name: 'Fn', roleArn: role.arn }], roles: [role] }, () => undefined);
+    endpoint = await startAwsEndpoint({ port: 0, services: [stub], authorize: endpointAuthorizer(iam) });
+  });
+  afterAll(() => endpoint?.stop());
+
+  const post = (target: string, body: unknown, contentType = 'application/x-amz-json-1.0', accessKeyId = key) =>
+    fetch(endpoint.url, {
+      method: 'POST',
+      headers: { 'Content-Type': contentType, 'X-Amz-Target': target, Authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20260101/us-east-1/x/aws4_request, SignedHeaders=host, Signature=0` },
+      body: JSON.stringify(body),
+    });
+
+  it('answers a denied DynamoDB call with com.amazon.coral.service#AccessDeniedException, Message and 400, before any service runs', async () => {
+    const res = await post('DynamoDB_20120810.Scan', { TableName: 'T' });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
+    expect(await res.json()).toEqual({
+      __type: 'com.amazon.coral.service#AccessDeniedException',
+      Message: 'User: arn:aws:sts::000000000000:assumed-role/R/Fn is not authorized to perform: dynamodb:Scan on resource: arn:aws:dynamodb:us-east-1:000000000000:table/T because no identity-based policy allows the dynamodb:Scan action',
+    });
+  });
+
+  it('answers a denied SQS call with 403 and x-amzn-query-error AccessDenied;Sender, and lets other callers through', async () => {
+    const res = await post('AmazonSQS.SendMessage', { QueueUrl: 'http://h/000000000000/Q', MessageBody: 'x' });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('x-amzn-query-error')).toBe('AccessDenied;Sender');
+    expect((await res.json()).message).toContain('sqs:sendmessage on resource: arn:aws:sqs:us-east-1:000000000000:Q');
+    const admin = await post('StubService_20240101.Echo', { a: 1 }, 'application/x-amz-json-1.1', 'AKIAADMIN');
+    expect(admin.status).toBe(200);
+    expect(stub.calls).toEqual([{ operation: 'Echo', input: { a: 1 } }]);
   });
 });

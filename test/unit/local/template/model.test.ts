@@ -97,3 +97,42 @@ describe('buildModel', () => {
     expect(m.eventSourceMappings[0]).toMatchObject({ functionName: 'Fn', batchSize: 5, reportBatchItemFailures: true });
   });
 });
+
+describe('buildModel: roles', () => {
+  it('reads each role with its inline policies and the AWS::IAM::Policy resources attached to it, resolved to local ARNs', () => {
+    const template: CfnTemplate = {
+      Resources: {
+        Table: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: 't' } },
+        Role: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            ManagedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+            Policies: [{ PolicyName: 'Inline', PolicyDocument: { Statement: { Effect: 'Deny', Action: 'dynamodb:Scan', Resource: '*' } } }],
+          },
+        },
+        Attached: {
+          Type: 'AWS::IAM::Policy',
+          Properties: {
+            PolicyName: 'RoleDefaultPolicy',
+            Roles: [{ Ref: 'Role' }],
+            PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [{ 'Fn::GetAtt': ['Table', 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['Table', 'Arn'] }, '/index/*']] }] }] },
+          },
+        },
+        Other: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'NotMine', Roles: ['SomeoneElse'], PolicyDocument: { Statement: [] } } },
+        Fn: { ...fn(), Properties: { ...fn().Properties, Role: { 'Fn::GetAtt': ['Role', 'Arn'] } } },
+      },
+    };
+    const model = buildModel(readStack(assembly(template)), urls);
+    expect(model.functions[0].roleArn).toBe('arn:aws:iam::000000000000:role/Role');
+    expect(model.roles).toEqual([{
+      logicalId: 'Role',
+      name: 'Role',
+      arn: 'arn:aws:iam::000000000000:role/Role',
+      managedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+      policies: [
+        { name: 'Inline', statements: [{ Effect: 'Deny', Action: 'dynamodb:Scan', Resource: '*' }] },
+        { name: 'RoleDefaultPolicy', statements: [{ Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: ['arn:aws:dynamodb:us-east-1:000000000000:table/t', 'arn:aws:dynamodb:us-east-1:000000000000:table/t/index/*'] }] },
+      ],
+    }]);
+  });
+});
