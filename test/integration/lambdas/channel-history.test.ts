@@ -29,7 +29,7 @@ describe('channel sequence and history (DynamoDbChannelHistory + withSeq)', () =
 
   it('gives the channel counter a TTL like every other item, pushed back by each message', async () => {
     const counterTtl = async () => {
-      const out = await dynamo.documentClient.send(new GetCommand({ TableName: table, Key: { [TABLE.partitionKey]: historyKeys.channel('expiring'), [TABLE.sortKey]: historyKeys.counter } }));
+      const out = await aws.documentClient.send(new GetCommand({ TableName: table, Key: { [TABLE.partitionKey]: historyKeys.channel('expiring'), [TABLE.sortKey]: historyKeys.counter } }));
       return out.Item?.[TABLE.ttlAttribute] as number;
     };
     await history.nextSeq('expiring', 1_000_000_000_000);
