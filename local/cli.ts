@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { DEV_ISSUER_DIR, devIssuerContext, loadOrCreateDevIssuer } from './dev-issuer';
 import { FlagError, parseFlags, USAGE, type LocalFlags } from './flags';
 import { startLocalCloud, type LocalCloud } from './local-cloud';
-import { PROJECT_ROOT } from './synth';
+import { PROJECT_ROOT, synth } from './synth';
+import { cachedAssembly } from './synth-cache';
 import { PushError } from '../shared/errors';
 
 // The local cloud runs on Node 20+; the AWS SDK's notice about Node 22 is not news to its user.
@@ -55,12 +56,14 @@ async function synthContext(flags: LocalFlags): Promise<Record<string, string>> 
   return { ...devIssuerContext(await loadOrCreateDevIssuer()), ...flags.context };
 }
 
-function start(flags: LocalFlags, context: Record<string, string>): Promise<LocalCloud> {
+async function start(flags: LocalFlags, context: Record<string, string>): Promise<LocalCloud> {
+  // The assembly is reused while its inputs are unchanged (local/synth-cache.ts).
+  const cdkOut = flags.cdkOut ?? await cachedAssembly({ projectDir: PROJECT_ROOT, context }, (outDir) => synth({ outDir, context, log }), log);
   return startLocalCloud({
     host: flags.host,
     port: flags.port,
     awsPort: flags.awsPort,
-    cdkOut: flags.cdkOut,
+    cdkOut,
     context,
     stack: flags.stack,
     persist: flags.persist,
