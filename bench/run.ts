@@ -166,6 +166,10 @@ function fdLimits(): { soft: number; hard: number } {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--local')) {
+    await (await import('./local')).runLocalBench(process.argv.slice(2));
+    return;
+  }
   const o = parseArgs(process.argv.slice(2));
   const limits = fdLimits();
   // Each process holds one end of every socket, plus the management API's keep-alive sockets and the rest.

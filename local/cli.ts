@@ -10,7 +10,8 @@ import { removeEndpointsFile, writeEndpointsFile } from './endpoints-file';
 import { FlagError, parseFlags, USAGE, type LocalFlags } from './flags';
 import { startLocalCloud, type LocalCloud } from './local-cloud';
 import { watchProject } from './project-watch';
-import { requireCdkApp } from './synth';
+import { requireCdkApp, synth } from './synth';
+import { cachedAssembly } from './synth-cache';
 import { PushError } from '../shared/errors';
 
 /** The CDK project the local cloud runs: the current folder (its cdk.json). */
@@ -66,12 +67,14 @@ async function synthContext(flags: LocalFlags): Promise<Record<string, string>> 
   return { ...devIssuerContext(await loadOrCreateDevIssuer(dir)), ...flags.context };
 }
 
-function start(flags: LocalFlags, context: Record<string, string>): Promise<LocalCloud> {
+async function start(flags: LocalFlags, context: Record<string, string>): Promise<LocalCloud> {
+  // The assembly is reused while its inputs are unchanged (local/synth-cache.ts).
+  const cdkOut = flags.cdkOut ?? await cachedAssembly({ projectDir: PROJECT_DIR, context }, (outDir) => synth({ outDir, projectDir: PROJECT_DIR, context, log }), log);
   return startLocalCloud({
     host: flags.host,
     port: flags.port,
     awsPort: flags.awsPort,
-    cdkOut: flags.cdkOut,
+    cdkOut,
     projectDir: PROJECT_DIR,
     context,
     stack: flags.stack,

@@ -115,20 +115,26 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const model = buildModel(readStack(assemblyDir, opts.stack), { gateway: ports.gateway.url, aws: ports.aws.url }, log);
     const api = theOnlyApi(model);
 
+    const step = async <T>(name: string, start: () => Promise<T>): Promise<T> => {
+      const began = Date.now();
+      const started = await start();
+      log(`local     ${name} up in ${Date.now() - began} ms`);
+      return started;
+    };
     const events = new CloudEventHub();
     const onFunctionLine = (fn: string, text: string) => {
       const report = functionReport(fn, text);
       if (report) events.publish(report.kind, report.text, report.data);
     };
 
-    const dynamodb = running.add(await startDynamoDb(model, { persist: opts.persist, ttlSweepIntervalMs: opts.ttlSweepIntervalMs, log: prefixed(log, 'dynamodb  ') }));
-    const sqs = running.add(await startSqs(model, { endpointUrl: ports.aws.url, deadLetterQueues: deadLetterQueuesOf(model), events, log: prefixed(log, 'sqs       ') }));
-    const lambda = running.add(await startLambda(model, { awsEndpointUrl: ports.aws.url, sqs, reportLines: opts.verbose ?? false, asyncRetryDelayMs: opts.asyncRetryDelayMs, events, onFunctionLine, log }));
-    const eventBridge = running.add(await startEventBridge(model, { lambda, sqs, retryBaseDelayMs: opts.eventBridgeRetryBaseDelayMs, events, log }));
+    const dynamodb = running.add(await step('dynamodb', () => startDynamoDb(model, { persist: opts.persist, ttlSweepIntervalMs: opts.ttlSweepIntervalMs, log: prefixed(log, 'dynamodb  ') })));
+    const sqs = running.add(await step('sqs', () => startSqs(model, { endpointUrl: ports.aws.url, deadLetterQueues: deadLetterQueuesOf(model), events, log: prefixed(log, 'sqs       ') })));
+    const lambda = running.add(await step('lambda', () => startLambda(model, { awsEndpointUrl: ports.aws.url, sqs, reportLines: opts.verbose ?? false, asyncRetryDelayMs: opts.asyncRetryDelayMs, events, onFunctionLine, log })));
+    const eventBridge = running.add(await step('eventbridge', () => startEventBridge(model, { lambda, sqs, retryBaseDelayMs: opts.eventBridgeRetryBaseDelayMs, events, log })));
     const iam = (opts.iam ?? true) ? new LocalIam(model, prefixed(log, 'iam       ')) : undefined;
-    const aws = running.add(await startAwsEndpoint({
+    const aws = running.add(await step('aws endpoint', () => startAwsEndpoint({
       port: ports.aws, services: [eventBridge.api, sqs.api], dynamodb: dynamodb.api, log: awsLog(opts, log), authorize: iam && endpointAuthorizer(iam),
-    }));
+    })));
     let gateway: Awaited<ReturnType<typeof startWebSocketApi>> | undefined;
     const localConsole = running.add(startConsole(model, {
       gatewayUrl: ports.gateway.url,
@@ -139,8 +145,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       sqs,
       putEvents: (input) => eventBridge.api.handle('PutEvents', input),
     }));
-    const page = await pageHandler(api.stage);
-    gateway = running.add(await startWebSocketApi(api, {
+    const page = await step('page', () => pageHandler(api.stage));
+    gateway = running.add(await step('gateway', () => startWebSocketApi(api, {
       port: ports.gateway,
       lambda,
       limits: opts.limits,
@@ -150,7 +156,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       authorizeManagement: iam && managementAuthorizer(iam, api.apiId, api.stage),
       events,
       log,
-    }));
+    })));
 
     return {
       webSocketUrl: gateway.urls.webSocket,

@@ -1,0 +1,193 @@
+/**
+ * `npm run bench -- --local [--ping-count N] [--push-count N]`: the local cloud as a developer meets it. Runs
+ * `npm start`'s process (`node --import tsx local/cli.ts`, without the npm wrapper) on free ports and measures:
+ * - cold start: no cached assembly (the cache's folders are removed first) → both ports answer;
+ * - cached start: the same again, nothing changed;
+ * - idle RSS of the process tree, 2 s after the cached start;
+ * - a `{"action":"ping"}` round trip: p50/p99 of N after 20 warm-ups;
+ * - single-subscriber push latency: PutEvents (AWS SDK) → the message at a subscribed client, p50/p99.
+ * Prints the figures with the machine's load average and writes bench/results/local.json.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import WebSocket from 'ws';
+import { PUSH_DETAIL_TYPE } from '../shared/events';
+import { LOCAL_REGION } from '../local/aws-wire';
+import { PACKAGE_ROOT as PROJECT_ROOT } from '../lib/constructs/handler-bundle';
+import { SYNTH_CACHE_FOLDER } from '../local/synth-cache';
+
+const WARM_UPS = 20;
+
+interface LocalFigures {
+  measuredAt: string;
+  loadAverage: number[];
+  coldStartMs: number;
+  cachedStartMs: number;
+  idleRssMb: { total: number; processes: { pid: number; command: string; rssMb: number }[] };
+  pingMs: { count: number; p50: number; p99: number };
+  pushMs: { count: number; p50: number; p99: number };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Whether an HTTP server answers on the port (any status), within 200 ms. */
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', timeout: 200 }, (res) => { res.resume(); resolve(true); });
+    req.on('timeout', () => { req.destroy(); resolve(false); });
+    req.on('error', () => resolve(false));
+    req.end();
+  });
+}
+
+interface Started { child: ChildProcess; ms: number; ports: { gateway: number; aws: number } }
+
+async function startCloud(): Promise<Started> {
+  const ports = { gateway: await freePort(), aws: await freePort() };
+  const began = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'local', 'cli.ts'), '--port', String(ports.gateway), '--aws-port', String(ports.aws)], {
+    cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const output: string[] = [];
+  child.stdout!.on('data', (d) => output.push(String(d)));
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the local cloud exited (${code}):\n${output.join('')}`))));
+  const ready = (async () => {
+    while (!((await answers(ports.gateway)) && (await answers(ports.aws)))) await new Promise((r) => setTimeout(r, 20));
+  })();
+  await Promise.race([ready, exited]);
+  return { child, ms: performance.now() - began, ports };
+}
+
+async function stopCloud(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** The process and its descendants (from /proc), with their RSS. */
+function treeRss(rootPid: number): LocalFigures['idleRssMb'] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch { /* gone */ }
+  }
+  const tree = [rootPid];
+  for (let i = 0; i < tree.length; i++) for (const [pid, ppid] of parents) if (ppid === tree[i]) tree.push(pid);
+  const processes = tree.map((pid) => {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim().slice(0, 80);
+    return { pid, command, rssMb: Math.round(rssKb / 102.4) / 10 };
+  });
+  return { total: Math.round(processes.reduce((n, p) => n + p.rssMb, 0) * 10) / 10, processes };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]! * 100) / 100;
+}
+
+function summary(samples: number[]): { count: number; p50: number; p99: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { count: samples.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+}
+
+async function connect(port: number): Promise<{ ws: WebSocket; next: (match: (m: any) => boolean) => Promise<void> }> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/`);
+  let waiter: { match: (m: any) => boolean; resolve: () => void } | undefined;
+  ws.on('message', (data) => {
+    const msg = JSON.parse(String(data));
+    if (waiter?.match(msg)) { const w = waiter; waiter = undefined; w.resolve(); }
+  });
+  await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+  return { ws, next: (match) => new Promise<void>((resolve) => { waiter = { match, resolve }; }) };
+}
+
+async function pingRoundTrips(port: number, count: number): Promise<number[]> {
+  const client = await connect(port);
+  const samples: number[] = [];
+  for (let i = 0; i < WARM_UPS + count; i++) {
+    const began = performance.now();
+    const pong = client.next((m) => m.type === 'pong');
+    client.ws.send('{"action":"ping"}');
+    await pong;
+    if (i >= WARM_UPS) samples.push(performance.now() - began);
+  }
+  client.ws.close();
+  return samples;
+}
+
+async function pushLatencies(ports: Started['ports'], count: number): Promise<number[]> {
+  const client = await connect(ports.gateway);
+  const subscribed = client.next((m) => m.type === 'subscribed');
+  client.ws.send('{"action":"subscribe","channel":"bench"}');
+  await subscribed;
+  const events = new EventBridgeClient({ region: LOCAL_REGION, endpoint: `http://127.0.0.1:${ports.aws}`, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const samples: number[] = [];
+  for (let i = 0; i < WARM_UPS / 4 + count; i++) {
+    const began = performance.now();
+    const received = client.next((m) => m.type === 'message' && m.data?.i === i);
+    await events.send(new PutEventsCommand({ Entries: [{ EventBusName: 'websocket-push', Source: 'bench', DetailType: PUSH_DETAIL_TYPE, Detail: JSON.stringify({ channel: 'bench', data: { i } }) }] }));
+    await received;
+    if (i >= WARM_UPS / 4) samples.push(performance.now() - began);
+  }
+  events.destroy();
+  client.ws.close();
+  return samples;
+}
+
+/** Runs the local bench; see the file's comment. */
+export async function runLocalBench(argv: string[]): Promise<void> {
+  const count = (flag: string, fallback: number) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? Number(argv[i + 1]) : fallback;
+  };
+  const cacheDir = join(PROJECT_ROOT, SYNTH_CACHE_FOLDER);
+  for (const name of readdirSync(cacheDir, { withFileTypes: true }).filter((e) => e.name.startsWith('cdk.out-'))) {
+    rmSync(join(cacheDir, name.name), { recursive: true, force: true });
+  }
+  const cold = await startCloud();
+  await stopCloud(cold.child);
+  const cached = await startCloud();
+  try {
+    await new Promise((r) => setTimeout(r, 2000));
+    const idleRssMb = treeRss(cached.child.pid!);
+    const pingMs = summary(await pingRoundTrips(cached.ports.gateway, count('--ping-count', 200)));
+    const pushMs = summary(await pushLatencies(cached.ports, count('--push-count', 50)));
+    const figures: LocalFigures = {
+      measuredAt: new Date().toISOString(),
+      loadAverage: loadavg().map((n) => Math.round(n * 100) / 100),
+      coldStartMs: Math.round(cold.ms),
+      cachedStartMs: Math.round(cached.ms),
+      idleRssMb,
+      pingMs,
+      pushMs,
+    };
+    process.stdout.write([
+      `local cloud (load average ${figures.loadAverage.join(' ')})`,
+      `  cold start     ${figures.coldStartMs} ms   (synth, bundling, services; both ports answer)`,
+      `  cached start   ${figures.cachedStartMs} ms`,
+      `  idle RSS       ${idleRssMb.total} MB   (${idleRssMb.processes.map((p) => `${p.rssMb} MB ${p.command.split(' ').slice(0, 3).join(' ')}`).join('; ')})`,
+      `  ping RTT       p50 ${pingMs.p50} ms   p99 ${pingMs.p99} ms   (${pingMs.count} after ${WARM_UPS} warm-ups)`,
+      `  push latency   p50 ${pushMs.p50} ms   p99 ${pushMs.p99} ms   (${pushMs.count}, one subscriber, PutEvents → message)`,
+      '',
+    ].join('\n'));
+    mkdirSync(join(PROJECT_ROOT, 'bench', 'results'), { recursive: true });
+    writeFileSync(join(PROJECT_ROOT, 'bench', 'results', 'local.json'), `${JSON.stringify(figures, null, 2)}\n`);
+  } finally {
+    await stopCloud(cached.child);
+  }
+}
