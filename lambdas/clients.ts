@@ -1,5 +1,6 @@
 import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createManagementApiClient } from './adapters/management-api-publisher';
@@ -13,6 +14,7 @@ import { createManagementApiClient } from './adapters/management-api-publisher';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let sqsClient: SQSClient | undefined;
+let eventBridgeClient: EventBridgeClient | undefined;
 const managementClients = new Map<string, ApiGatewayManagementApiClient>();
 
 /** The DynamoDB document client (undefined attributes are dropped). */
@@ -27,6 +29,12 @@ export function getDocumentClient(): DynamoDBDocumentClient {
 export function getSqsClient(): SQSClient {
   sqsClient ??= new SQSClient({});
   return sqsClient;
+}
+
+/** The EventBridge client. */
+export function getEventBridgeClient(): EventBridgeClient {
+  eventBridgeClient ??= new EventBridgeClient({});
+  return eventBridgeClient;
 }
 
 /** The management-API client of a stage, with `maxSockets` keep-alive sockets. */

@@ -2,6 +2,8 @@ import {
   ASYMMETRIC_ALGORITHMS,
   DEFAULT_AUTH_ALGORITHMS,
   DEFAULT_CHANNELS_CLAIM,
+  DEFAULT_PRESENCE_INFO_CLAIM,
+  DEFAULT_PUBLISH_CLAIM,
   isJwks,
   normalizeOrigin,
   type JwksSource,
@@ -27,6 +29,8 @@ import {
   MAX_QUERY_PAGE_SIZE,
   DEFAULT_REPLAY_WINDOW_SECONDS,
   MAX_REPLAY_WINDOW_SECONDS,
+  DEFAULT_PRESENCE_MAX_MEMBERS,
+  MAX_PRESENCE_MAX_MEMBERS,
 } from '../shared/limits';
 
 /*
@@ -65,6 +69,8 @@ export interface AuthorizerConfig {
   readonly jwks: JwksSource;
   readonly algorithms: readonly string[];
   readonly channelsClaim: string;
+  readonly publishClaim: string;
+  readonly infoClaim: string;
   readonly allowAnonymous: boolean;
 }
 
@@ -183,6 +189,8 @@ export function readAuthorizerConfig(env: Env = process.env): AuthorizerConfig {
     jwks,
     algorithms,
     channelsClaim: env[ENV.AUTH_CHANNELS_CLAIM]?.trim() || DEFAULT_CHANNELS_CLAIM,
+    publishClaim: env[ENV.AUTH_PUBLISH_CLAIM]?.trim() || DEFAULT_PUBLISH_CLAIM,
+    infoClaim: env[ENV.AUTH_PRESENCE_INFO_CLAIM]?.trim() || DEFAULT_PRESENCE_INFO_CLAIM,
     allowAnonymous: anonymous === 'true',
   };
 }
@@ -265,4 +273,20 @@ export const DEFAULT_METRICS_NAMESPACE = 'WebSocketPush';
 /** The CloudWatch namespace of the delivery metrics (POWERTOOLS_METRICS_NAMESPACE, Powertools' own variable). */
 export function readMetricsNamespace(env: Env = process.env): string {
   return env[RUNTIME_ENV.POWERTOOLS_METRICS_NAMESPACE]?.trim() || DEFAULT_METRICS_NAMESPACE;
+}
+
+/** Settings of a client publish and of presence channels (`$default`). */
+export interface ClientPublishConfig {
+  /** The bus a client publish is put on. */
+  readonly eventBusName: string;
+}
+
+/** Reads the bus of client publishes. @throws InvalidConfigError */
+export function readClientPublishConfig(env: Env = process.env): ClientPublishConfig {
+  return { eventBusName: required(env, ENV.EVENT_BUS_NAME) };
+}
+
+/** Reads the most members a presence `subscribed` frame lists. @throws InvalidConfigError */
+export function readPresenceMaxMembers(env: Env = process.env): number {
+  return integer(env, ENV.PRESENCE_MAX_MEMBERS, DEFAULT_PRESENCE_MAX_MEMBERS, 1, MAX_PRESENCE_MAX_MEMBERS);
 }

@@ -144,7 +144,8 @@ export class WebSocketPush extends Construct {
     });
     this.authorizerFunction = authorizerFunction(this, config, fn);
     this.disconnectFunction = fn('DisconnectFunction', 'disconnect', 'WebSocket $disconnect: removes the connection', {});
-    this.defaultFunction = fn('DefaultFunction', 'default', 'WebSocket $default: subscribe, unsubscribe, ping', {
+    this.defaultFunction = fn('DefaultFunction', 'default', 'WebSocket $default: subscribe, unsubscribe, ping, publish', {
+      [ENV.PRESENCE_MAX_MEMBERS]: String(config.presenceMaxMembers),
       [ENV.CONNECTION_TTL_SECONDS]: String(config.connectionTtlSeconds),
       [ENV.MAX_SUBSCRIPTIONS]: String(config.maxSubscriptions),
       [ENV.MAX_MESSAGES_PER_MINUTE]: String(config.maxMessagesPerMinute),
@@ -209,6 +210,10 @@ export class WebSocketPush extends Construct {
     this.connections.grantRemoveConnection(this.disconnectFunction);
     this.connections.grantManageSubscriptions(this.defaultFunction);
     this.connections.grantCountFrames(this.defaultFunction);
+    // Client publish: numbered and stored for replay here, then put on the bus for the push function.
+    this.connections.grantSequenceChannels(this.defaultFunction);
+    this.defaultFunction.addEnvironment(ENV.EVENT_BUS_NAME, this.eventBus.eventBusName);
+    this.eventBus.grantPutEventsTo(this.defaultFunction);
     this.connections.grantResolveAudience(push);
     this.connections.grantRemoveConnection(push);
     this.webSocket.grantManageConnections(push);
@@ -305,6 +310,8 @@ function authorizerFunction(
     ...(config.authJwks !== undefined ? { [ENV.AUTH_JWKS]: config.authJwks } : { [ENV.AUTH_JWKS_URL]: config.authJwksUrl! }),
     [ENV.AUTH_ALGORITHMS]: config.authAlgorithms.join(','),
     [ENV.AUTH_CHANNELS_CLAIM]: config.authChannelsClaim,
+    [ENV.AUTH_PUBLISH_CLAIM]: config.authPublishClaim,
+    [ENV.AUTH_PRESENCE_INFO_CLAIM]: config.authPresenceInfoClaim,
     [ENV.ALLOW_ANONYMOUS]: String(config.allowAnonymous),
   });
 }

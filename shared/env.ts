@@ -37,6 +37,14 @@ export const ENV = {
   AUTH_ALGORITHMS: 'AUTH_ALGORITHMS',
   /** Authorizer: name of the claim listing channel permissions. */
   AUTH_CHANNELS_CLAIM: 'AUTH_CHANNELS_CLAIM',
+  /** Authorizer: name of the claim listing publish permissions. */
+  AUTH_PUBLISH_CLAIM: 'AUTH_PUBLISH_CLAIM',
+  /** Authorizer: name of the claim holding the user's presence info. */
+  AUTH_PRESENCE_INFO_CLAIM: 'AUTH_PRESENCE_INFO_CLAIM',
+  /** `$default`: name of the bus a client publish is put on (as a `WebSocketPush` event). */
+  EVENT_BUS_NAME: 'EVENT_BUS_NAME',
+  /** `$default`: most members a presence channel's `subscribed` frame lists (`count` is always exact). */
+  PRESENCE_MAX_MEMBERS: 'PRESENCE_MAX_MEMBERS',
   /** Authorizer: `true` lets connections without a token in (public channels only). */
   ALLOW_ANONYMOUS: 'ALLOW_ANONYMOUS',
   /** `$connect`: comma-separated origins (`scheme://host[:port]`) a browser may connect from; unset = any. */

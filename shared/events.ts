@@ -15,6 +15,14 @@ export type Audience =
   | { kind: 'connectionId'; connectionId: string }
   | { kind: 'broadcast' };
 
+/**
+ * Optional fields of a channel push's `detail` (a client publish puts them; a service may too):
+ * - `id`: the message id (1 to 128 characters) instead of the event's; one id keeps one seq on its channel;
+ * - `from`: `{ userId }`, carried by the message frame (the publishing user);
+ * - `excludeConnectionId`: a connection that does not get the message (the publishing connection).
+ */
+export const CHANNEL_PUSH_FIELDS = ['id', 'from', 'excludeConnectionId'] as const;
+
 /** `detail` of a push event, as published. */
 export type PushDetail =
   | { channel: string; data: unknown }

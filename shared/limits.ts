@@ -89,3 +89,9 @@ export const EVENT_DEDUPE_TTL_SECONDS = 24 * 60 * 60;
  * replay reports it as a gap. Far beyond the few milliseconds between assigning a seq and storing it.
  */
 export const SEQ_IN_FLIGHT_GRACE_MS = 10_000;
+
+/** Default and largest number of members a presence channel's `subscribed` frame lists. */
+export const DEFAULT_PRESENCE_MAX_MEMBERS = 100;
+export const MAX_PRESENCE_MAX_MEMBERS = 1000;
+/** Longest request id (`id`) a client may put on a `publish` frame; it comes back as `replyTo`. */
+export const MAX_REQUEST_ID_LENGTH = 128;

@@ -94,6 +94,10 @@ export const historyKeys = {
  */
 export const META = {
   channels: 'channels',
+  /** Publish patterns of the token (a list, absent when none). */
+  publish: 'publish',
+  /** Presence info of the token, JSON text (absent when none). */
+  info: 'info',
   messageWindow: 'msgWindow',
   messageCount: 'msgCount',
 } as const;

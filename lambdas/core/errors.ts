@@ -16,6 +16,7 @@ export const CORE_ERROR_CODES = {
   NetworkError: 'NetworkError',
   PublishFailed: 'PublishFailed',
   DeadLetterFailed: 'DeadLetterFailed',
+  PublishBusFailed: 'PublishBusFailed',
 } as const;
 
 /** The connection has no registry record (never connected, disconnected, or expired). */
@@ -124,5 +125,12 @@ export class UnexpectedPublishError extends PublishError {
 export class DeadLetterError extends PushError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(CORE_ERROR_CODES.DeadLetterFailed, message, options);
+  }
+}
+
+/** The event bus did not take a client publish. */
+export class PublishBusError extends PushError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(CORE_ERROR_CODES.PublishBusFailed, message, options);
   }
 }

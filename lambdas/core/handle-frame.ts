@@ -18,6 +18,8 @@ export interface HandleFrameDeps {
   readonly maySubscribe?: (channel: string) => boolean;
   /** Channel continuity: `subscribed` carries the latest seq and `since` replays. @default none */
   readonly replay?: ReplayDeps;
+  /** Handles a `publish` frame (see `client-publish.ts`). @default none: `publish` is refused as Forbidden */
+  readonly publish?: (frame: Readonly<Record<string, unknown>>) => Promise<ServerMessage>;
 }
 
 /** Builds a `{"type":"error"}` frame. */
@@ -66,6 +68,8 @@ export async function handleFrame(
   switch (action) {
     case 'ping':
       return { type: 'pong' };
+    case 'publish':
+      return publishFrame(frame, input.connectionId, deps);
     case 'subscribe':
     case 'unsubscribe': {
       const channel = frame.channel;
@@ -105,6 +109,15 @@ export async function handleFrame(
         ERROR_CODES.UnknownAction,
         `Unknown action "${truncate(action, 64)}"; valid actions are ${CLIENT_ACTIONS.map((a) => `"${a}"`).join(', ')}`,
       );
+  }
+}
+
+async function publishFrame(frame: Record<string, unknown>, connectionId: string, deps: HandleFrameDeps): Promise<ServerMessage> {
+  if (!deps.publish) return errorMessage(ERROR_CODES.Forbidden, 'Clients cannot publish on this stack');
+  try {
+    return await deps.publish(frame);
+  } catch (error) {
+    return storeFailure(error, connectionId, 'publish', deps.logger);
   }
 }
 

@@ -2,10 +2,12 @@ import type { APIGatewayProxyResult, APIGatewayProxyWebsocketEventV2 } from 'aws
 import { maySubscribe } from '../../shared/auth';
 import { ERROR_CODES, type ServerMessage } from '../../shared/protocol';
 import { DynamoDbChannelHistory } from '../adapters/dynamodb-channel-history';
-import { getDocumentClient } from '../clients';
-import { once, readConnectionConfig, readReplayWindowSeconds } from '../config';
+import { getDocumentClient, getEventBridgeClient } from '../clients';
+import { once, readClientPublishConfig, readConnectionConfig, readReplayWindowSeconds } from '../config';
 import { admitFrame } from '../core/frame-gate';
 import { errorMessage, handleFrame } from '../core/handle-frame';
+import { clientPublish } from '../core/client-publish';
+import { EventBridgePushBus } from '../adapters/eventbridge-push-bus';
 import { describeError } from '../core/logger';
 import { createLogger } from '../logger';
 import { connectionStore } from '../stores';
@@ -16,6 +18,8 @@ const replay = once(() => ({
   history: new DynamoDbChannelHistory(getDocumentClient(), config().tableName),
   replayWindowSeconds: readReplayWindowSeconds(),
 }));
+
+const bus = once(() => new EventBridgePushBus(getEventBridgeClient(), readClientPublishConfig().eventBusName));
 
 /**
  * `$default`: handles a client frame and answers with the reply frame as `body` (the stack sets a route
@@ -39,6 +43,7 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<A
             logger,
             replay: replay(),
             maySubscribe: (channel) => maySubscribe(channel, gate.channels),
+            publish: (frame) => clientPublish(frame, { ...gate, connectionId }, { sequencer: replay(), bus: bus(), logger }),
           },
         );
   } catch (error) {

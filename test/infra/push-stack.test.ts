@@ -291,6 +291,8 @@ describe('functions', () => {
       [ENV.MAX_SUBSCRIPTIONS]: String(DEFAULT_MAX_SUBSCRIPTIONS),
       [ENV.MAX_MESSAGES_PER_MINUTE]: '300',
       [ENV.REPLAY_WINDOW_SECONDS]: '300',
+      [ENV.PRESENCE_MAX_MEMBERS]: '100',
+      [ENV.EVENT_BUS_NAME]: { Ref: Object.keys(resourcesOf(template, 'AWS::Events::EventBus'))[0] },
     });
     expect(env('push')).toEqual({
       ...common,
@@ -382,6 +384,15 @@ describe('IAM', () => {
       },
     ]);
     for (const fn of [ids.connect, ids.disconnect, ids.default]) expect(indexStatements(fn)).toEqual([]);
+  });
+
+  test('client publish: $default may put events on the stack\'s bus only, and knows its name', () => {
+    const busId = Object.keys(resourcesOf(template, 'AWS::Events::EventBus'))[0];
+    const events = (fn: string) => statementsOf(template, fn).filter((s) => JSON.stringify(s.Action).includes('events:'));
+    expect(events(ids.default)).toEqual([{ Effect: 'Allow', Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': [busId, 'Arn'] } }]);
+    for (const fn of [ids.connect, ids.disconnect]) expect(events(fn)).toEqual([]);
+    const env = resourcesOf(template, 'AWS::Lambda::Function')[ids.default].Properties.Environment.Variables;
+    expect(env).toMatchObject({ [ENV.EVENT_BUS_NAME]: { Ref: busId }, [ENV.PRESENCE_MAX_MEMBERS]: '100' });
   });
 
   test('the push function may send to the DLQ', () => {
