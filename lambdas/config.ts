@@ -290,3 +290,22 @@ export function readClientPublishConfig(env: Env = process.env): ClientPublishCo
 export function readPresenceMaxMembers(env: Env = process.env): number {
   return integer(env, ENV.PRESENCE_MAX_MEMBERS, DEFAULT_PRESENCE_MAX_MEMBERS, 1, MAX_PRESENCE_MAX_MEMBERS);
 }
+
+/** Settings of the functions that announce presence changes (`$default`, `$disconnect`, the push path). */
+export interface PresenceRuntimeConfig {
+  readonly tableName: string;
+  readonly callbackUrl: string;
+  readonly deliveryConcurrency: number;
+  /** The bus of the presence lifecycle events; undefined: none are put. */
+  readonly eventBusName: string | undefined;
+}
+
+/** Reads the presence settings. @throws InvalidConfigError */
+export function readPresenceRuntimeConfig(env: Env = process.env): PresenceRuntimeConfig {
+  return {
+    tableName: required(env, ENV.CONNECTIONS_TABLE),
+    callbackUrl: url(env, ENV.CALLBACK_URL),
+    deliveryConcurrency: integer(env, ENV.DELIVERY_CONCURRENCY, DEFAULT_DELIVERY_CONCURRENCY, 1, MAX_DELIVERY_CONCURRENCY),
+    eventBusName: env[ENV.EVENT_BUS_NAME]?.trim() || undefined,
+  };
+}

@@ -212,11 +212,31 @@ export class WebSocketPush extends Construct {
     this.connections.grantCountFrames(this.defaultFunction);
     // Client publish: numbered and stored for replay here, then put on the bus for the push function.
     this.connections.grantSequenceChannels(this.defaultFunction);
-    this.defaultFunction.addEnvironment(ENV.EVENT_BUS_NAME, this.eventBus.eventBusName);
-    this.eventBus.grantPutEventsTo(this.defaultFunction);
+    // (and presence: the bus's name and PutEvents come with grantPresence)
+    this.grantPresence(this.defaultFunction, deliveryEnvironment, { join: true, posts: true });
+    this.grantPresence(this.disconnectFunction, deliveryEnvironment, { join: false, posts: true });
+    // The push path leaves presence when a post meets a 410; it posts and removes already.
+    this.grantPresence(push, deliveryEnvironment, { join: false, posts: false });
+    this.grantPresence(worker, deliveryEnvironment, { join: false, posts: false });
     this.connections.grantResolveAudience(push);
     this.connections.grantRemoveConnection(push);
     this.webSocket.grantManageConnections(push);
+  }
+
+  /**
+   * What a function that announces presence changes needs: the presence items, posting `member_added` /
+   * `member_removed` to the channel's subscribers (and removing the ones found gone), and putting the
+   * `PresenceMember*` events on the bus.
+   */
+  private grantPresence(fn: NodeFunction, deliveryEnvironment: Record<string, string>, options: { readonly join: boolean; readonly posts: boolean }): void {
+    this.connections.grantPresence(fn, { join: options.join });
+    if (options.posts) {
+      this.connections.grantRemoveConnection(fn);
+      this.webSocket.grantManageConnections(fn);
+      for (const name of [ENV.CALLBACK_URL, ENV.DELIVERY_CONCURRENCY, ENV.BROADCAST_SHARDS] as const) fn.addEnvironment(name, deliveryEnvironment[name]!);
+    }
+    fn.addEnvironment(ENV.EVENT_BUS_NAME, this.eventBus.eventBusName);
+    this.eventBus.grantPutEventsTo(fn);
   }
 
   /** Lets the grantee publish pushes: `events:PutEvents` on this construct's bus, nothing else. */

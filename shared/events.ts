@@ -38,3 +38,12 @@ export const PUBLISHER_ENV = {
   /** Name or ARN of the event bus to publish pushes on. */
   EVENT_BUS: 'WEBSOCKET_PUSH_EVENT_BUS',
 } as const;
+
+/**
+ * Presence lifecycle events the stack puts on its bus (`source: "websocket-push"`): a user's first connection
+ * joined a presence channel, or its last one left. Detail: `{ channel, userId, connectionId, info? }`.
+ */
+export const PRESENCE_DETAIL_TYPES = {
+  memberAdded: 'PresenceMemberAdded',
+  memberRemoved: 'PresenceMemberRemoved',
+} as const;

@@ -3,7 +3,7 @@ import { maySubscribe } from '../../shared/auth';
 import { ERROR_CODES, type ServerMessage } from '../../shared/protocol';
 import { DynamoDbChannelHistory } from '../adapters/dynamodb-channel-history';
 import { getDocumentClient, getEventBridgeClient } from '../clients';
-import { once, readClientPublishConfig, readConnectionConfig, readReplayWindowSeconds } from '../config';
+import { once, readClientPublishConfig, readConnectionConfig, readPresenceMaxMembers, readReplayWindowSeconds } from '../config';
 import { admitFrame } from '../core/frame-gate';
 import { errorMessage, handleFrame } from '../core/handle-frame';
 import { clientPublish } from '../core/client-publish';
@@ -11,6 +11,8 @@ import { EventBridgePushBus } from '../adapters/eventbridge-push-bus';
 import { describeError } from '../core/logger';
 import { createLogger } from '../logger';
 import { connectionStore } from '../stores';
+import { presenceRuntime } from '../presence-runtime';
+import { joinPresence, leavePresence } from '../core/presence';
 
 const logger = createLogger({ service: 'default' });
 const config = once(readConnectionConfig);
@@ -19,6 +21,8 @@ const replay = once(() => ({
   replayWindowSeconds: readReplayWindowSeconds(),
 }));
 
+const presence = presenceRuntime(logger);
+const presenceOptions = once(() => ({ ttlSeconds: config().connectionTtlSeconds, maxMembers: readPresenceMaxMembers() }));
 const bus = once(() => new EventBridgePushBus(getEventBridgeClient(), readClientPublishConfig().eventBusName));
 
 /**
@@ -43,6 +47,12 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<A
             logger,
             replay: replay(),
             maySubscribe: (channel) => maySubscribe(channel, gate.channels),
+            presence: {
+              ...(gate.userId !== undefined ? { userId: gate.userId } : {}),
+              join: (channel) =>
+                joinPresence(channel, connectionId, { userId: gate.userId!, ...(gate.info !== undefined ? { info: gate.info } : {}) }, presenceOptions(), presence().presence),
+              leave: (channel) => leavePresence(channel, connectionId, gate.userId!, presence().presence),
+            },
             publish: (frame) => clientPublish(frame, { ...gate, connectionId }, { sequencer: replay(), bus: bus(), logger }),
           },
         );

@@ -2,9 +2,10 @@ import type { APIGatewayProxyResult, APIGatewayProxyWebsocketEventV2 } from 'aws
 import { unregisterConnection } from '../core/connection-lifecycle';
 import { describeError } from '../core/logger';
 import { createLogger } from '../logger';
-import { connectionStore } from '../stores';
+import { presenceRuntime } from '../presence-runtime';
 
 const logger = createLogger({ service: 'disconnect' });
+const runtime = presenceRuntime(logger);
 
 /**
  * `$disconnect`: removes the connection and all its subscriptions. API Gateway ignores the answer and
@@ -14,7 +15,8 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<A
   const { connectionId } = event.requestContext;
   const closeCode = (event.requestContext as { disconnectStatusCode?: number }).disconnectStatusCode;
   try {
-    await unregisterConnection(connectionId, { store: connectionStore() });
+    // Leaves its presence channels first (their other subscribers hear member_removed).
+    await unregisterConnection(connectionId, { store: runtime().store });
     logger.info('disconnected', { connectionId, closeCode });
     return { statusCode: 200, body: '' };
   } catch (error) {
