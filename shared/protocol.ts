@@ -72,7 +72,8 @@ export interface PongMessage { type: 'pong' }
  * `seq` is the channel's sequence number (1, 2, 3…, assigned once per event when it is pushed).
  */
 export interface PushMessage { type: 'message'; channel?: string; id: string; from?: { userId: string }; seq?: number; data: unknown }
-export interface ErrorMessage { type: 'error'; code: ErrorCode; message: string }
+/** `replyTo`: the `id` of the `publish` frame refused, when it had one. */
+export interface ErrorMessage { type: 'error'; code: ErrorCode; message: string; replyTo?: string }
 /**
  * Reply to a subscribe with `since`: the retained messages after `since`, in `seq` order. `last` is the
  * channel's latest assigned seq when the replay was read; `more` is true when the page was cut (to stay

@@ -10,6 +10,10 @@ export const CLIENT_ERROR_CODES = {
   NoWebSocket: 'NoWebSocket',
   /** An option is invalid. */
   InvalidOption: 'InvalidOption',
+  /** `publish` while the client has no open connection. */
+  NotConnected: 'NotConnected',
+  /** No answer to a `publish` in time (it may still have been delivered). */
+  Timeout: 'Timeout',
 } as const;
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[keyof typeof CLIENT_ERROR_CODES];
 

@@ -9,11 +9,14 @@ export type {
   ConnectionState,
   PushClientEvents,
   PushClientOptions,
+  PublishOptions,
   SubscribeOptions,
   TokenTransport,
   WebSocketConstructor,
   WebSocketLike,
 } from './push-client';
+export { PresenceChannel } from './presence-channel';
+export type { PresenceChannelEvents } from './presence-channel';
 export { ChannelStream } from './channel-stream';
 export type { ChannelGap, ChannelMessage, StreamStep } from './channel-stream';
 export { reconnectDelay } from './backoff';

@@ -63,9 +63,10 @@ export async function clientPublish(
   if (requestId !== undefined && (typeof requestId !== 'string' || requestId.length === 0 || requestId.length > MAX_REQUEST_ID_LENGTH)) {
     return error(ERROR_CODES.InvalidFrame, `"id" must be a string of 1 to ${MAX_REQUEST_ID_LENGTH} characters (or left out)`);
   }
+  const refuse = (code: ErrorMessage['code'], message: string) => ({ ...error(code, message), replyTo: requestId as string });
   const userId = sender.userId;
   if (userId === undefined || !mayPublish(channel, { userId, publish: sender.publish ?? [], channels: sender.channels })) {
-    return error(
+    return refuse(
       ERROR_CODES.Forbidden,
       userId === undefined
         ? 'Anonymous connections cannot publish; connect with a token whose "publish" claim matches the channel'
@@ -80,14 +81,14 @@ export async function clientPublish(
     { ok: true, push: { eventId: id, audience: { kind: 'channel', channel }, message, frame: MessageFrame.of(message) } },
     deps.sequencer,
   );
-  if (!numbered.ok) return error(ERROR_CODES.MessageTooLarge, numbered.error.message);
+  if (!numbered.ok) return refuse(ERROR_CODES.MessageTooLarge, numbered.error.message);
   const seq = numbered.push.message.seq!;
   try {
     await deps.bus.put({ channel, data, id, from, ...(echo === true ? {} : { excludeConnectionId: sender.connectionId }) });
   } catch (cause) {
     // The message is numbered and replayable, but no one was told: the sender may publish it again.
     deps.logger.error('client publish not put on the bus', { connectionId: sender.connectionId, channel, id, error: describeError(cause) });
-    return error(ERROR_CODES.InternalError, 'The message could not be delivered; publish it again');
+    return refuse(ERROR_CODES.InternalError, 'The message could not be delivered; publish it again');
   }
   return { type: 'published', channel, id, seq, ...(requestId !== undefined ? { replyTo: requestId as string } : {}) };
 }
