@@ -95,3 +95,8 @@ export const DEFAULT_PRESENCE_MAX_MEMBERS = 100;
 export const MAX_PRESENCE_MAX_MEMBERS = 1000;
 /** Longest request id (`id`) a client may put on a `publish` frame; it comes back as `replyTo`. */
 export const MAX_REQUEST_ID_LENGTH = 128;
+/**
+ * Most bytes of the `members` list of a presence `subscribed` frame (its JSON): with info of up to 1 KB each, the
+ * member cap alone could pass API Gateway's 128 KB message limit. Members past it are left out (`count` stays exact).
+ */
+export const MAX_PRESENCE_MEMBERS_BYTES = 64 * 1024;

@@ -1,4 +1,5 @@
 import type { MemberAddedMessage, MemberRemovedMessage, PresenceMember } from '../../shared/protocol';
+import { MAX_PRESENCE_MEMBERS_BYTES } from '../../shared/limits';
 import type { ConnectionStore } from './connection-store';
 import { deliver } from './deliver';
 import { describeError, type Logger } from './logger';
@@ -56,7 +57,20 @@ export async function joinPresence(
     await deps.announcer.announce(channel, { type: 'member_added', channel, member: m }, connectionId);
     await emit(deps, 'added', { channel, connectionId, ...m });
   }
-  return deps.store.members(channel, options.maxMembers, nowSeconds);
+  const snapshot = await deps.store.members(channel, options.maxMembers, nowSeconds);
+  return { members: withinBytes(snapshot.members, MAX_PRESENCE_MEMBERS_BYTES), count: snapshot.count };
+}
+
+/** The first members whose JSON list fits in `budget` bytes. */
+export function withinBytes(members: readonly PresenceMember[], budget: number): PresenceMember[] {
+  const kept: PresenceMember[] = [];
+  let bytes = 2;
+  for (const m of members) {
+    bytes += Buffer.byteLength(JSON.stringify(m), 'utf8') + 1;
+    if (bytes > budget) break;
+    kept.push(m);
+  }
+  return kept;
 }
 
 /** A connection left a presence channel: when it was its user's last one, the channel gets `member_removed`. */
