@@ -125,7 +125,8 @@ export function mayPublish(
 export function presenceInfoOf(claim: unknown): string | undefined {
   if (claim === undefined) return undefined;
   const json = JSON.stringify(claim);
-  if (json === undefined || Buffer.byteLength(json, 'utf8') > MAX_PRESENCE_INFO_BYTES) return undefined;
+  // TextEncoder, not Buffer: this module is also bundled into the browser client.
+  if (json === undefined || new TextEncoder().encode(json).length > MAX_PRESENCE_INFO_BYTES) return undefined;
   return json;
 }
 
