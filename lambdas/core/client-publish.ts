@@ -92,3 +92,16 @@ export async function clientPublish(
   }
   return { type: 'published', channel, id, seq, ...(requestId !== undefined ? { replyTo: requestId as string } : {}) };
 }
+
+/**
+ * The request id of a `publish` frame, for an answer given before the frame is handled (a rate-limited one):
+ * the client then matches the refusal to its publish.
+ */
+export function publishRequestId(body: string | null | undefined): string | undefined {
+  try {
+    const frame = JSON.parse(body ?? '') as { action?: unknown; id?: unknown };
+    return frame?.action === 'publish' && typeof frame.id === 'string' && frame.id.length <= MAX_REQUEST_ID_LENGTH ? frame.id : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,12 +1,12 @@
 import type { APIGatewayProxyResult, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { maySubscribe } from '../../shared/auth';
-import { ERROR_CODES, type ServerMessage } from '../../shared/protocol';
+import { ERROR_CODES, type ErrorMessage, type ServerMessage } from '../../shared/protocol';
 import { DynamoDbChannelHistory } from '../adapters/dynamodb-channel-history';
 import { getDocumentClient, getEventBridgeClient } from '../clients';
 import { once, readClientPublishConfig, readConnectionConfig, readPresenceMaxMembers, readReplayWindowSeconds } from '../config';
 import { admitFrame } from '../core/frame-gate';
 import { errorMessage, handleFrame } from '../core/handle-frame';
-import { clientPublish } from '../core/client-publish';
+import { clientPublish, publishRequestId } from '../core/client-publish';
 import { EventBridgePushBus } from '../adapters/eventbridge-push-bus';
 import { describeError } from '../core/logger';
 import { createLogger } from '../logger';
@@ -25,6 +25,10 @@ const presence = presenceRuntime(logger);
 const presenceOptions = once(() => ({ ttlSeconds: config().connectionTtlSeconds, maxMembers: readPresenceMaxMembers() }));
 const bus = once(() => new EventBridgePushBus(getEventBridgeClient(), readClientPublishConfig().eventBusName));
 
+function withReplyTo(reply: ErrorMessage, replyTo: string | undefined): ErrorMessage {
+  return replyTo === undefined ? reply : { ...reply, replyTo };
+}
+
 /**
  * `$default`: handles a client frame and answers with the reply frame as `body` (the stack sets a route
  * response, so API Gateway sends it back on the connection). Never throws.
@@ -38,7 +42,7 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<A
     // Counted (rate limit) and authorized from the connection's meta item in one UpdateItem.
     const gate = await admitFrame(connectionId, { gate: connectionStore(), maxPerMinute: c.maxMessagesPerMinute });
     reply = !gate.ok
-      ? gate.reply
+      ? withReplyTo(gate.reply, publishRequestId(body))
       : await handleFrame(
           { connectionId, body },
           {
