@@ -2,6 +2,8 @@ import {
   ASYMMETRIC_ALGORITHMS,
   DEFAULT_AUTH_ALGORITHMS,
   DEFAULT_CHANNELS_CLAIM,
+  DEFAULT_PRESENCE_INFO_CLAIM,
+  DEFAULT_PUBLISH_CLAIM,
   isJwks,
   normalizeOrigin,
   type JwksSource,
@@ -27,6 +29,8 @@ import {
   MAX_QUERY_PAGE_SIZE,
   DEFAULT_REPLAY_WINDOW_SECONDS,
   MAX_REPLAY_WINDOW_SECONDS,
+  DEFAULT_PRESENCE_MAX_MEMBERS,
+  MAX_PRESENCE_MAX_MEMBERS,
 } from '../shared/limits';
 
 /*
@@ -65,6 +69,8 @@ export interface AuthorizerConfig {
   readonly jwks: JwksSource;
   readonly algorithms: readonly string[];
   readonly channelsClaim: string;
+  readonly publishClaim: string;
+  readonly infoClaim: string;
   readonly allowAnonymous: boolean;
 }
 
@@ -183,6 +189,8 @@ export function readAuthorizerConfig(env: Env = process.env): AuthorizerConfig {
     jwks,
     algorithms,
     channelsClaim: env[ENV.AUTH_CHANNELS_CLAIM]?.trim() || DEFAULT_CHANNELS_CLAIM,
+    publishClaim: env[ENV.AUTH_PUBLISH_CLAIM]?.trim() || DEFAULT_PUBLISH_CLAIM,
+    infoClaim: env[ENV.AUTH_PRESENCE_INFO_CLAIM]?.trim() || DEFAULT_PRESENCE_INFO_CLAIM,
     allowAnonymous: anonymous === 'true',
   };
 }
@@ -291,5 +299,40 @@ export function readStackEventsConfig(env: Env = process.env): StackEventsConfig
     eventBusName: clientMessages || lifecycleEvents ? required(env, ENV.STACK_EVENT_BUS) : undefined,
     clientMessages,
     lifecycleEvents,
+  };
+}
+
+/** Settings of a client publish and of presence channels (`$default`). */
+export interface ClientPublishConfig {
+  /** The bus a client publish is put on. */
+  readonly eventBusName: string;
+}
+
+/** Reads the bus of client publishes. @throws InvalidConfigError */
+export function readClientPublishConfig(env: Env = process.env): ClientPublishConfig {
+  return { eventBusName: required(env, ENV.STACK_EVENT_BUS) };
+}
+
+/** Reads the most members a presence `subscribed` frame lists. @throws InvalidConfigError */
+export function readPresenceMaxMembers(env: Env = process.env): number {
+  return integer(env, ENV.PRESENCE_MAX_MEMBERS, DEFAULT_PRESENCE_MAX_MEMBERS, 1, MAX_PRESENCE_MAX_MEMBERS);
+}
+
+/** Settings of the functions that announce presence changes (`$default`, `$disconnect`, the push path). */
+export interface PresenceRuntimeConfig {
+  readonly tableName: string;
+  readonly callbackUrl: string;
+  readonly deliveryConcurrency: number;
+  /** The bus of the presence lifecycle events; undefined: none are put. */
+  readonly eventBusName: string | undefined;
+}
+
+/** Reads the presence settings. @throws InvalidConfigError */
+export function readPresenceRuntimeConfig(env: Env = process.env): PresenceRuntimeConfig {
+  return {
+    tableName: required(env, ENV.CONNECTIONS_TABLE),
+    callbackUrl: url(env, ENV.CALLBACK_URL),
+    deliveryConcurrency: integer(env, ENV.DELIVERY_CONCURRENCY, DEFAULT_DELIVERY_CONCURRENCY, 1, MAX_DELIVERY_CONCURRENCY),
+    eventBusName: env[ENV.STACK_EVENT_BUS]?.trim() || undefined,
   };
 }

@@ -2,6 +2,8 @@ import {
   ASYMMETRIC_ALGORITHMS,
   DEFAULT_AUTH_ALGORITHMS,
   DEFAULT_CHANNELS_CLAIM,
+  DEFAULT_PRESENCE_INFO_CLAIM,
+  DEFAULT_PUBLISH_CLAIM,
   normalizeOrigin,
   publicJwksProblem,
 } from '../shared/auth';
@@ -16,6 +18,8 @@ import {
   DEFAULT_FANOUT_WORKER_CONCURRENCY,
   DEFAULT_MAX_MESSAGES_PER_MINUTE,
   DEFAULT_MAX_SUBSCRIPTIONS,
+  DEFAULT_PRESENCE_MAX_MEMBERS,
+  MAX_PRESENCE_MAX_MEMBERS,
   DEFAULT_REPLAY_WINDOW_SECONDS,
   DEFAULT_STAGE_NAME,
   MAX_BROADCAST_SHARDS,
@@ -432,6 +436,29 @@ export const CONFIG_KEYS = {
     accepts: /^[A-Za-z0-9_:\-./]{1,256}$/,
     expected: 'Expected a claim name of 1 to 256 letters, digits and "_:-./"',
   }),
+  /**
+   * Token claim listing the channels the holder may publish to (patterns, like `authChannelsClaim`).
+   * @default 'publish'
+   */
+  authPublishClaim: text({
+    default: DEFAULT_PUBLISH_CLAIM,
+    accepts: /^[A-Za-z0-9_:\-./]{1,256}$/,
+    expected: 'Expected a claim name of 1 to 256 letters, digits and "_:-./"',
+  }),
+  /**
+   * Token claim whose value (any JSON, at most 1 KB) is the user's `info` on presence channels.
+   * @default 'info'
+   */
+  authPresenceInfoClaim: text({
+    default: DEFAULT_PRESENCE_INFO_CLAIM,
+    accepts: /^[A-Za-z0-9_:\-./]{1,256}$/,
+    expected: 'Expected a claim name of 1 to 256 letters, digits and "_:-./"',
+  }),
+  /**
+   * Most members a presence channel's `subscribed` frame lists (its `count` is always exact).
+   * @default 100
+   */
+  presenceMaxMembers: integer({ default: DEFAULT_PRESENCE_MAX_MEMBERS, min: 1, max: MAX_PRESENCE_MAX_MEMBERS }),
   /**
    * With an authorizer, whether connections without a token are let in (public channels only).
    * Ignored without `authIssuer`: then there is no authorizer and every connection is anonymous.

@@ -160,7 +160,8 @@ export class WebSocketPush extends Construct {
     });
     this.authorizerFunction = authorizerFunction(this, config, fn);
     this.disconnectFunction = fn('DisconnectFunction', 'disconnect', 'WebSocket $disconnect: removes the connection', {});
-    this.defaultFunction = fn('DefaultFunction', 'default', 'WebSocket $default: subscribe, unsubscribe, ping; other frames to the bus', {
+    this.defaultFunction = fn('DefaultFunction', 'default', 'WebSocket $default: subscribe, unsubscribe, ping, publish; other frames to the bus', {
+      [ENV.PRESENCE_MAX_MEMBERS]: String(config.presenceMaxMembers),
       [ENV.CONNECTION_TTL_SECONDS]: String(config.connectionTtlSeconds),
       [ENV.MAX_SUBSCRIPTIONS]: String(config.maxSubscriptions),
       [ENV.MAX_MESSAGES_PER_MINUTE]: String(config.maxMessagesPerMinute),
@@ -233,6 +234,14 @@ export class WebSocketPush extends Construct {
     this.connections.grantRemoveConnection(this.disconnectFunction);
     this.connections.grantManageSubscriptions(this.defaultFunction);
     this.connections.grantCountFrames(this.defaultFunction);
+    // Client publish: numbered and stored for replay here, then put on the bus for the push function.
+    this.connections.grantSequenceChannels(this.defaultFunction);
+    // (and presence: the bus's name and PutEvents come with grantPresence)
+    this.grantPresence(this.defaultFunction, deliveryEnvironment, { join: true, posts: true });
+    this.grantPresence(this.disconnectFunction, deliveryEnvironment, { join: false, posts: true });
+    // The push path leaves presence when a post meets a 410; it posts and removes already.
+    this.grantPresence(push, deliveryEnvironment, { join: false, posts: false });
+    this.grantPresence(worker, deliveryEnvironment, { join: false, posts: false });
     this.connections.grantResolveAudience(push);
     this.connections.grantRemoveConnection(push);
     this.webSocket.grantManageConnections(push);
@@ -255,6 +264,22 @@ export class WebSocketPush extends Construct {
         this.eventBus.grantPutEventsTo(f);
       }
     }
+  }
+
+  /**
+   * What a function that announces presence changes needs: the presence items, posting `member_added` /
+   * `member_removed` to the channel's subscribers (and removing the ones found gone), and putting the
+   * `PresenceMember*` events on the bus.
+   */
+  private grantPresence(fn: NodeFunction, deliveryEnvironment: Record<string, string>, options: { readonly join: boolean; readonly posts: boolean }): void {
+    this.connections.grantPresence(fn, { join: options.join });
+    if (options.posts) {
+      this.connections.grantRemoveConnection(fn);
+      this.webSocket.grantManageConnections(fn);
+      for (const name of [ENV.CALLBACK_URL, ENV.DELIVERY_CONCURRENCY, ENV.BROADCAST_SHARDS] as const) fn.addEnvironment(name, deliveryEnvironment[name]!);
+    }
+    fn.addEnvironment(ENV.STACK_EVENT_BUS, this.eventBus.eventBusName);
+    this.eventBus.grantPutEventsTo(fn);
   }
 
   /** Lets the grantee publish pushes: `events:PutEvents` on this construct's bus, nothing else. */
@@ -348,6 +373,8 @@ function authorizerFunction(
     ...(config.authJwks !== undefined ? { [ENV.AUTH_JWKS]: config.authJwks } : { [ENV.AUTH_JWKS_URL]: config.authJwksUrl! }),
     [ENV.AUTH_ALGORITHMS]: config.authAlgorithms.join(','),
     [ENV.AUTH_CHANNELS_CLAIM]: config.authChannelsClaim,
+    [ENV.AUTH_PUBLISH_CLAIM]: config.authPublishClaim,
+    [ENV.AUTH_PRESENCE_INFO_CLAIM]: config.authPresenceInfoClaim,
     [ENV.ALLOW_ANONYMOUS]: String(config.allowAnonymous),
   });
 }

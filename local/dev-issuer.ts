@@ -32,6 +32,10 @@ export interface DevTokenOptions {
   readonly user: string;
   /** Channel permission patterns (the `channels` claim). @default [] */
   readonly channels?: readonly string[];
+  /** Publish permission patterns (the `publish` claim). @default none: the claim is left out */
+  readonly publish?: readonly string[];
+  /** Presence info (the `info` claim, any JSON). @default none */
+  readonly info?: unknown;
   /** Lifetime in seconds. @default 3600 */
   readonly ttlSeconds?: number;
   /** Overrides, for tests of hostile tokens (another issuer, audience…). */
@@ -69,7 +73,11 @@ export async function devIssuerFromJwk(privateJwk: JWK): Promise<DevIssuer> {
     privateKey,
     sign: (o) => {
       const now = Math.floor(Date.now() / 1000);
-      return new SignJWT({ channels: [...(o.channels ?? [])] })
+      return new SignJWT({
+        channels: [...(o.channels ?? [])],
+        ...(o.publish !== undefined ? { publish: [...o.publish] } : {}),
+        ...(o.info !== undefined ? { info: o.info } : {}),
+      })
         .setProtectedHeader({ alg: DEV_ALGORITHM, kid, typ: 'JWT' })
         .setIssuer(o.issuer ?? DEV_ISSUER)
         .setAudience(o.audience ?? DEV_AUDIENCE)

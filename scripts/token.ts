@@ -1,16 +1,18 @@
 /**
- * `npm run token -- --user alice --channels 'private-team-*' [--ttl 1h]`: prints a JWT of the local development
+ * `npm run token -- --user alice --channels 'private-team-*' [--publish 'chat-*'] [--info '{"name":"Alice"}'] [--ttl 1h]`: prints a JWT of the local development
  * issuer (the key pair `npm start` trusts, kept in .local-state/dev-issuer/). Connect with it:
  * `ws://127.0.0.1:3001/prod?token=<JWT>` or subprotocols `['websocket-push', '<JWT>']`.
  */
-import { parseChannelPermissions } from '../shared/auth';
+import { MAX_PRESENCE_INFO_BYTES, parseChannelPermissions, presenceInfoOf } from '../shared/auth';
 import { USER_ID_PATTERN } from '../shared/limits';
 import { DEV_ISSUER_DIR, loadOrCreateDevIssuer } from '../local/dev-issuer';
 import { parseDuration } from '../local/flags';
 
-const USAGE = `usage: npm run token -- --user ID [--channels 'PATTERN[,PATTERN…]'] [--ttl DURATION] [--key-dir DIR]
+const USAGE = `usage: npm run token -- --user ID [--channels 'PATTERN[,PATTERN…]'] [--publish 'PATTERN[,PATTERN…]'] [--info JSON] [--ttl DURATION] [--key-dir DIR]
   --user ID         the token's "sub" (letters, digits and "_-.:@=,|+")
   --channels LIST   channel permissions, comma- or space-separated; "*" is a wildcard, e.g. 'private-team-42-*'
+  --publish LIST    channels the holder may publish to (the "publish" claim), same syntax, e.g. 'chat-*'
+  --info JSON       the user's presence info (the "info" claim), any JSON up to ${MAX_PRESENCE_INFO_BYTES} bytes, e.g. '{"name":"Alice"}'
   --ttl DURATION    lifetime, e.g. 30s, 15m, 1h (default 1h; at most 24h)
   --key-dir DIR     the development key pair (default ${DEV_ISSUER_DIR})`;
 
@@ -30,7 +32,7 @@ async function main(): Promise<void> {
     }
     if (!arg.startsWith('--')) fail(`unexpected argument "${arg}"`);
     const [key, inline] = arg.slice(2).split(/=(.*)/s);
-    if (!['user', 'channels', 'ttl', 'key-dir'].includes(key)) fail(`unknown flag --${key}`);
+    if (!['user', 'channels', 'publish', 'info', 'ttl', 'key-dir'].includes(key)) fail(`unknown flag --${key}`);
     const value = inline ?? argv[++i];
     if (value === undefined) fail(`--${key} needs a value`);
     args[key] = value;
@@ -38,10 +40,24 @@ async function main(): Promise<void> {
   const user = args.user;
   if (!user) fail('--user is required');
   if (!USER_ID_PATTERN.test(user)) fail(`--user "${user}" is not a valid user id (letters, digits and "_-.:@=,|+", starting with a letter or digit)`);
-  const requested = (args.channels ?? '').split(/[\s,]+/).filter((c) => c.length > 0);
-  const channels = parseChannelPermissions(requested);
-  const rejected = requested.filter((c) => !channels.includes(c));
-  if (rejected.length > 0) fail(`invalid channel pattern(s): ${rejected.join(', ')} (a channel name, where "*" may also appear)`);
+  const patterns = (flag: 'channels' | 'publish') => {
+    const requested = (args[flag] ?? '').split(/[\s,]+/).filter((c) => c.length > 0);
+    const accepted = parseChannelPermissions(requested);
+    const rejected = requested.filter((c) => !accepted.includes(c));
+    if (rejected.length > 0) fail(`invalid --${flag} pattern(s): ${rejected.join(', ')} (a channel name, where "*" may also appear)`);
+    return accepted;
+  };
+  const channels = patterns('channels');
+  const publish = args.publish !== undefined ? patterns('publish') : undefined;
+  let info: unknown;
+  if (args.info !== undefined) {
+    try {
+      info = JSON.parse(args.info);
+    } catch {
+      fail('--info must be JSON, e.g. \'{"name":"Alice"}\'');
+    }
+    if (presenceInfoOf(info) === undefined) fail(`--info is over ${MAX_PRESENCE_INFO_BYTES} bytes of JSON`);
+  }
   let ttlMs: number;
   try {
     ttlMs = parseDuration('--ttl', args.ttl ?? '1h');
@@ -50,7 +66,13 @@ async function main(): Promise<void> {
   }
   if (ttlMs > 24 * 3_600_000) fail('--ttl is at most 24h');
   const issuer = await loadOrCreateDevIssuer(args['key-dir']);
-  const token = await issuer.sign({ user, channels, ttlSeconds: Math.max(1, Math.round(ttlMs / 1000)) });
+  const token = await issuer.sign({
+    user,
+    channels,
+    ...(publish !== undefined ? { publish } : {}),
+    ...(info !== undefined ? { info } : {}),
+    ttlSeconds: Math.max(1, Math.round(ttlMs / 1000)),
+  });
   process.stdout.write(`${token}\n`);
 }
 

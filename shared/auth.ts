@@ -24,6 +24,20 @@ export const PUSH_SUBPROTOCOL = 'websocket-push';
 export const PRIVATE_CHANNEL_PREFIX = 'private-';
 /** Default name of the token claim that lists channel permissions. */
 export const DEFAULT_CHANNELS_CLAIM = 'channels';
+/**
+ * Default name of the token claim that lists the channels the holder may publish to (patterns, like
+ * `channels`). Anonymous connections never publish.
+ */
+export const DEFAULT_PUBLISH_CLAIM = 'publish';
+/** Default name of the token claim whose value (any JSON) is the user's `info` on presence channels. */
+export const DEFAULT_PRESENCE_INFO_CLAIM = 'info';
+/** Largest presence `info` kept from a token (bytes of its JSON text); a bigger one is dropped. */
+export const MAX_PRESENCE_INFO_BYTES = 1024;
+/**
+ * Channels starting with this prefix are presence channels: subscribing needs a verified user and a matching
+ * `channels` permission, and subscribers see who else is there.
+ */
+export const PRESENCE_CHANNEL_PREFIX = 'presence-';
 /** Default accepted JWS algorithms: asymmetric only (no `none`, no HS*: a public key must never be a secret). */
 export const DEFAULT_AUTH_ALGORITHMS = ['RS256', 'ES256'] as const;
 /** Every JWS algorithm the authorizer may be configured to accept (asymmetric signatures only). */
@@ -46,6 +60,10 @@ export const AUTHORIZER_CONTEXT = {
   channels: 'channels',
   /** `true` when the connection has no token (allowed only with `allowAnonymous`). */
   anonymous: 'anonymous',
+  /** Space-separated publish patterns of the token (may be empty). */
+  publish: 'publish',
+  /** The token's presence info claim as JSON text (absent when the token has none or it is too big). */
+  info: 'info',
 } as const;
 /** `principalId` the authorizer gives anonymous connections (never stored as a user). */
 export const ANONYMOUS_PRINCIPAL = 'anonymous';
@@ -53,9 +71,14 @@ export const ANONYMOUS_PRINCIPAL = 'anonymous';
 /** A channel permission pattern: a channel name in which `*` may also appear (anywhere). */
 export const CHANNEL_PERMISSION_PATTERN = new RegExp(`^[A-Za-z0-9*][A-Za-z0-9_\\-.:@=,*]{0,${MAX_CHANNEL_LENGTH - 1}}$`);
 
-/** Whether a channel needs a permission. */
+/** Whether a channel needs a permission: private and presence channels do. */
 export function isPrivateChannel(channel: string): boolean {
-  return channel.startsWith(PRIVATE_CHANNEL_PREFIX);
+  return channel.startsWith(PRIVATE_CHANNEL_PREFIX) || isPresenceChannel(channel);
+}
+
+/** Whether a channel is a presence channel (`presence-…`). */
+export function isPresenceChannel(channel: string): boolean {
+  return channel.startsWith(PRESENCE_CHANNEL_PREFIX);
 }
 
 /** Whether `pattern` (exact, or with `*` matching any run of characters) matches `channel`. */
@@ -81,6 +104,30 @@ export function channelPatternMatches(pattern: string, channel: string): boolean
 export function maySubscribe(channel: string, permissions: readonly string[]): boolean {
   if (!isPrivateChannel(channel)) return true;
   return permissions.some((p) => channelPatternMatches(p, channel));
+}
+
+/**
+ * Whether a connection may publish to `channel`: it has a verified user, one of its `publish` patterns matches,
+ * and, for a private or presence channel, it may also subscribe to it.
+ */
+export function mayPublish(
+  channel: string,
+  who: { readonly userId?: string; readonly publish: readonly string[]; readonly channels: readonly string[] },
+): boolean {
+  if (who.userId === undefined) return false;
+  return who.publish.some((p) => channelPatternMatches(p, channel)) && maySubscribe(channel, who.channels);
+}
+
+/**
+ * The presence info of a claim value, as JSON text: undefined when the claim is absent or its JSON is over
+ * MAX_PRESENCE_INFO_BYTES.
+ */
+export function presenceInfoOf(claim: unknown): string | undefined {
+  if (claim === undefined) return undefined;
+  const json = JSON.stringify(claim);
+  // TextEncoder, not Buffer: this module is also bundled into the browser client.
+  if (json === undefined || new TextEncoder().encode(json).length > MAX_PRESENCE_INFO_BYTES) return undefined;
+  return json;
 }
 
 /**

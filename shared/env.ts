@@ -37,6 +37,12 @@ export const ENV = {
   AUTH_ALGORITHMS: 'AUTH_ALGORITHMS',
   /** Authorizer: name of the claim listing channel permissions. */
   AUTH_CHANNELS_CLAIM: 'AUTH_CHANNELS_CLAIM',
+  /** Authorizer: name of the claim listing publish permissions. */
+  AUTH_PUBLISH_CLAIM: 'AUTH_PUBLISH_CLAIM',
+  /** Authorizer: name of the claim holding the user's presence info. */
+  AUTH_PRESENCE_INFO_CLAIM: 'AUTH_PRESENCE_INFO_CLAIM',
+  /** `$default`: most members a presence channel's `subscribed` frame lists (`count` is always exact). */
+  PRESENCE_MAX_MEMBERS: 'PRESENCE_MAX_MEMBERS',
   /** Authorizer: `true` lets connections without a token in (public channels only). */
   ALLOW_ANONYMOUS: 'ALLOW_ANONYMOUS',
   /** `$connect`: comma-separated origins (`scheme://host[:port]`) a browser may connect from; unset = any. */
@@ -45,7 +51,7 @@ export const ENV = {
   MAX_MESSAGES_PER_MINUTE: 'MAX_MESSAGES_PER_MINUTE',
   /** Seconds a channel message stays replayable (`subscribe` with `since`). */
   REPLAY_WINDOW_SECONDS: 'REPLAY_WINDOW_SECONDS',
-  /** Name of the stack's event bus, where the route functions put client messages and lifecycle events. */
+  /** Name of the stack's event bus, where the route functions put client messages, client publishes and lifecycle events. */
   STACK_EVENT_BUS: 'STACK_EVENT_BUS',
   /** `$default`: `true` forwards frames that are not protocol actions to the bus as `WebSocketMessage`. */
   CLIENT_MESSAGES: 'CLIENT_MESSAGES',

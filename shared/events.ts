@@ -16,6 +16,14 @@ export type Audience =
   | { kind: 'broadcast' };
 
 /**
+ * Optional fields of a channel push's `detail` (a client publish puts them; a service may too):
+ * - `id`: the message id (1 to 128 characters) instead of the event's; one id keeps one seq on its channel;
+ * - `from`: `{ userId }`, carried by the message frame (the publishing user);
+ * - `excludeConnectionId`: a connection that does not get the message (the publishing connection).
+ */
+export const CHANNEL_PUSH_FIELDS = ['id', 'from', 'excludeConnectionId'] as const;
+
+/**
  * `detail` of a push event, as published. `replyTo` (only with `connectionId`: a request id is the asking
  * connection's own) is the `requestId` of the `WebSocketMessage` this push answers; the frame carries it back.
  */
@@ -98,3 +106,12 @@ export interface ChannelLifecycleDetail {
   readonly userId?: string;
   readonly channel: string;
 }
+
+/**
+ * Presence lifecycle events the stack puts on its bus (`source: "websocket-push"`): a user's first connection
+ * joined a presence channel, or its last one left. Detail: `{ channel, userId, connectionId, info? }`.
+ */
+export const PRESENCE_DETAIL_TYPES = {
+  memberAdded: LIFECYCLE_DETAIL_TYPES.presenceMemberAdded,
+  memberRemoved: LIFECYCLE_DETAIL_TYPES.presenceMemberRemoved,
+} as const;

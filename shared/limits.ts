@@ -108,3 +108,14 @@ export const CHANNEL_COUNTER_TTL_SECONDS = MAX_CONNECTION_TTL_SECONDS;
  * replay reports it as a gap. Far beyond the few milliseconds between assigning a seq and storing it.
  */
 export const SEQ_IN_FLIGHT_GRACE_MS = 10_000;
+
+/** Default and largest number of members a presence channel's `subscribed` frame lists. */
+export const DEFAULT_PRESENCE_MAX_MEMBERS = 100;
+export const MAX_PRESENCE_MAX_MEMBERS = 1000;
+/** Longest request id (`id`) a client may put on a `publish` frame; it comes back as `replyTo`. */
+export const MAX_REQUEST_ID_LENGTH = 128;
+/**
+ * Most bytes of the `members` list of a presence `subscribed` frame (its JSON): with info of up to 1 KB each, the
+ * member cap alone could pass API Gateway's 128 KB message limit. Members past it are left out (`count` stays exact).
+ */
+export const MAX_PRESENCE_MEMBERS_BYTES = 64 * 1024;

@@ -88,12 +88,34 @@ export const historyKeys = {
 } as const;
 
 /**
+ * Key builders of presence items (same table): one item per member, i.e. per channel and user:
+ * `pk = pres#<channel>`, `sk = <userId>`; `userId`, `info` (JSON text of the token's info claim), `conns`
+ * (string set of the user's connection ids on the channel: several tabs count once), `ttl` (the connection
+ * TTL from the latest join, so past every connection in the set). A join `ADD`s its id to `conns` with a
+ * condition (a live item) or puts a fresh item (none, or an expired one); a leave `DELETE`s its id under
+ * `contains(conns, id)`, and when the set is empty deletes the item under `attribute_not_exists(conns)`:
+ * exactly one caller sees the first join and the last leave. Readers drop items whose `ttl` has passed
+ * (DynamoDB deletes them lazily). The channel's members are one `Query` of `pres#<channel>`; a connection's
+ * presence channels are its `sub#presence-…` subscription items.
+ */
+export const presenceKeys = {
+  channel: (channel: string) => `pres#${channel}`,
+  member: (userId: string) => userId,
+  connections: 'conns',
+  info: 'info',
+} as const;
+
+/**
  * Attributes of the connection (meta) item besides the keys: the channel permissions the `$connect`
  * authorizer verified (a list of patterns, absent when none), and the `$default` route's per-connection
  * fixed-window counter (window = epoch minute, count = frames in it), updated atomically with UpdateItem.
  */
 export const META = {
   channels: 'channels',
+  /** Publish patterns of the token (a list, absent when none). */
+  publish: 'publish',
+  /** Presence info of the token, JSON text (absent when none). */
+  info: 'info',
   messageWindow: 'msgWindow',
   messageCount: 'msgCount',
 } as const;

@@ -14,6 +14,10 @@ export const CLIENT_ERROR_CODES = {
   RequestTimeout: 'RequestTimeout',
   /** The client was closed before a `request()` got its reply. */
   ClientClosed: 'ClientClosed',
+  /** `publish` while the client has no open connection. */
+  NotConnected: 'NotConnected',
+  /** No answer to a `publish` in time (it may still have been delivered). */
+  Timeout: 'Timeout',
 } as const;
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[keyof typeof CLIENT_ERROR_CODES];
 

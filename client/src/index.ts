@@ -11,11 +11,14 @@ export type {
   PushClientOptions,
   Reply,
   RequestOptions,
+  PublishOptions,
   SubscribeOptions,
   TokenTransport,
   WebSocketConstructor,
   WebSocketLike,
 } from './push-client';
+export { PresenceChannel } from './presence-channel';
+export type { PresenceChannelEvents } from './presence-channel';
 export { ChannelStream } from './channel-stream';
 export type { ChannelGap, ChannelMessage, StreamStep } from './channel-stream';
 export { reconnectDelay } from './backoff';

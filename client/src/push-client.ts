@@ -1,5 +1,6 @@
-import { PUSH_SUBPROTOCOL } from '../../shared/auth';
-import { CLIENT_ACTIONS, type ClientFrame, type GapMessage, type PushMessage, type ReplayMessage, type ServerMessage } from '../../shared/protocol';
+import { isPresenceChannel, PUSH_SUBPROTOCOL } from '../../shared/auth';
+import { CLIENT_ACTIONS, type ClientFrame, type GapMessage, type PublishedMessage, type PushMessage, type ReplayMessage, type ServerMessage } from '../../shared/protocol';
+import { PresenceChannel } from './presence-channel';
 import { reconnectDelay, type BackoffOptions } from './backoff';
 import { ChannelStream, type ChannelGap, type ChannelMessage, type StreamStep } from './channel-stream';
 import { Emitter } from './emitter';
@@ -84,6 +85,14 @@ export interface Reply {
   readonly data: unknown;
 }
 
+/** Options of {@link PushClient.publish}. */
+export interface PublishOptions {
+  /** Deliver the message to this connection too. @default false */
+  readonly echo?: boolean;
+  /** How long to wait for the `published` answer. @default 10000 */
+  readonly timeoutMs?: number;
+}
+
 /** Options of {@link PushClient.subscribe}. */
 export interface SubscribeOptions {
   /** Resume after this seq (e.g. kept from an earlier page load): what came after it is replayed. */
@@ -118,6 +127,9 @@ export class PushClient extends Emitter<PushClientEvents> {
   private readonly channelListeners = new Map<string, Listener>();
   private readonly holeTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly catchUps = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly presences = new Map<string, PresenceChannel>();
+  private readonly pendingPublishes = new Map<string, { resolve: (m: PublishedMessage) => void; reject: (e: PushClientError) => void; timer: ReturnType<typeof setTimeout> }>();
+  private publishCounter = 0;
   private current?: Link;
   private candidate?: Link;
   private attempt = 0;
@@ -188,8 +200,44 @@ export class PushClient extends Emitter<PushClientEvents> {
     return () => this.unsubscribe(channel);
   }
 
+  /**
+   * Publishes `data` on `channel` (the token's `publish` claim must match it). Resolves with the `published`
+   * answer (the message's id and seq); rejects with the server's error (`serverCode`, e.g. `Forbidden`), when
+   * not connected, or after `timeoutMs`. Not retried: a publish that timed out may still have been delivered.
+   */
+  publish(channel: string, data: unknown, options: PublishOptions = {}): Promise<PublishedMessage> {
+    const link = this.current;
+    if (!link?.opened || link.ws.readyState !== OPEN) {
+      return Promise.reject(new PushClientError(CLIENT_ERROR_CODES.NotConnected, `Not connected: cannot publish to "${channel}" now`));
+    }
+    const id = `p${++this.publishCounter}-${Math.floor((this.options.random ?? Math.random)() * 1e9).toString(36)}`;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pendingPublishes.delete(id);
+        reject(new PushClientError(CLIENT_ERROR_CODES.Timeout, `No answer to the publish to "${channel}" in time`));
+      }, options.timeoutMs ?? 10_000);
+      this.pendingPublishes.set(id, { resolve, reject, timer });
+      this.sendFrame(link, { action: 'publish', channel, data, id, ...(options.echo ? { echo: true } : {}) });
+    });
+  }
+
+  /**
+   * Follows a presence channel (`presence-…`): its members, and who joins and leaves, reloaded after every
+   * reconnect. `listener` gets the channel's messages, as with {@link subscribe}. One object per channel.
+   */
+  presence(channel: string, listener: Listener = () => undefined, options: SubscribeOptions = {}): PresenceChannel {
+    let p = this.presences.get(channel);
+    if (!p) {
+      p = new PresenceChannel(channel, () => this.unsubscribe(channel));
+      this.presences.set(channel, p);
+    }
+    this.subscribe(channel, listener, options);
+    return p;
+  }
+
   /** Stops receiving a channel. */
   unsubscribe(channel: string): void {
+    this.presences.delete(channel);
     if (!this.streams.delete(channel)) return;
     this.channelListeners.delete(channel);
     this.clearTimer(this.holeTimers, channel);
@@ -348,7 +396,17 @@ export class PushClient extends Emitter<PushClientEvents> {
         this.onPush(frame);
         return;
       case 'subscribed':
+        if (frame.members) this.presenceEvent(this.presences.get(frame.channel)?.reset(frame.members, frame.count ?? frame.members.length));
         this.step(frame.channel, (s) => s.onSubscribed(frame.seq), link, true);
+        return;
+      case 'member_added':
+        this.presenceEvent(this.presences.get(frame.channel)?.added(frame.member));
+        return;
+      case 'member_removed':
+        this.presenceEvent(this.presences.get(frame.channel)?.removed(frame.member));
+        return;
+      case 'published':
+        this.settlePublish(frame.replyTo, (p) => p.resolve(frame));
         return;
       case 'replay':
         this.step(frame.channel, (s) => s.onReplay(frame as ReplayMessage), link, !frame.more);
@@ -357,6 +415,10 @@ export class PushClient extends Emitter<PushClientEvents> {
         this.step(frame.channel, (s) => s.onGap(frame as GapMessage), link, false);
         return;
       case 'error':
+        if (frame.replyTo !== undefined && this.pendingPublishes.has(frame.replyTo)) {
+          this.settlePublish(frame.replyTo, (p) => p.reject(new PushClientError(CLIENT_ERROR_CODES.ServerError, `${frame.code}: ${frame.message}`, frame.code)));
+          return;
+        }
         this.fail(CLIENT_ERROR_CODES.ServerError, `${frame.code}: ${frame.message}`, frame.code);
         if (frame.code === 'UnknownConnection') link.ws.close(4000, 'not registered'); // reconnect
         return;
@@ -451,7 +513,21 @@ export class PushClient extends Emitter<PushClientEvents> {
   private sendSubscribe(link: Link, channel: string): void {
     const since = this.streams.get(channel)?.position;
     link.unconfirmed.add(channel);
+    // A presence channel's members come with `subscribed` only: ask for them, then (resuming) for the replay.
+    if (since !== undefined && isPresenceChannel(channel)) this.sendFrame(link, { action: 'subscribe', channel });
     this.sendFrame(link, since === undefined ? { action: 'subscribe', channel } : { action: 'subscribe', channel, since });
+  }
+
+  private settlePublish(id: string | undefined, settle: (pending: { resolve: (m: PublishedMessage) => void; reject: (e: PushClientError) => void }) => void): void {
+    const pending = id === undefined ? undefined : this.pendingPublishes.get(id);
+    if (!pending) return;
+    this.pendingPublishes.delete(id!);
+    clearTimeout(pending.timer);
+    settle(pending);
+  }
+
+  private presenceEvent(errors: unknown[] | undefined): void {
+    for (const cause of errors ?? []) this.fail(CLIENT_ERROR_CODES.ListenerFailed, 'A presence listener threw', undefined, cause);
   }
 
   private sendFrame(link: Link, frame: ClientFrame): void {

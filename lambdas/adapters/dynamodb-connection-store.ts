@@ -49,7 +49,7 @@ export class DynamoDbConnectionStore implements ConnectionStore, FrameGate {
   }
 
   async register(registration: ConnectionRegistration): Promise<void> {
-    const { connectionId, connectedAt, ttl, userId, channels } = registration;
+    const { connectionId, connectedAt, ttl, userId, channels, publish, info } = registration;
     await storeCall('Connection store register', () =>
       this.client.send(
         new PutCommand({
@@ -63,6 +63,8 @@ export class DynamoDbConnectionStore implements ConnectionStore, FrameGate {
             [TABLE.broadcastIndex.partitionKey]: keys.shard(shardOf(connectionId, this.options.broadcastShards)),
             ...(userId !== undefined ? { userId, [TABLE.audienceIndex.partitionKey]: keys.userAudience(userId) } : {}),
             ...(channels !== undefined && channels.length > 0 ? { [META.channels]: [...channels] } : {}),
+            ...(publish !== undefined && publish.length > 0 ? { [META.publish]: [...publish] } : {}),
+            ...(info !== undefined ? { [META.info]: info } : {}),
           },
         }),
       ),
@@ -179,9 +181,17 @@ export class DynamoDbConnectionStore implements ConnectionStore, FrameGate {
   async admitFrame(connectionId: string, window: number, max: number): Promise<FrameAdmission> {
     const Key = { [TABLE.partitionKey]: keys.connection(connectionId), [TABLE.sortKey]: keys.meta };
     const names = { '#pk': TABLE.partitionKey, '#w': META.messageWindow, '#n': META.messageCount };
+    const strings = (value: unknown) => (Array.isArray(value) ? value.filter((c): c is string => typeof c === 'string') : []);
     const admitted = (item: Record<string, unknown> | undefined): FrameAdmission => {
-      const channels = item?.[META.channels];
-      return { status: 'admitted', channels: Array.isArray(channels) ? channels.filter((c): c is string => typeof c === 'string') : [] };
+      const userId = item?.userId;
+      const info = item?.[META.info];
+      return {
+        status: 'admitted',
+        channels: strings(item?.[META.channels]),
+        publish: strings(item?.[META.publish]),
+        ...(typeof userId === 'string' ? { userId } : {}),
+        ...(typeof info === 'string' ? { info } : {}),
+      };
     };
     const conditional = async (input: ConstructorParameters<typeof UpdateCommand>[0]) => {
       try {

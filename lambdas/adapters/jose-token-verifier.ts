@@ -1,5 +1,11 @@
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { parseChannelPermissions, type JwksSource } from '../../shared/auth';
+import {
+  DEFAULT_PRESENCE_INFO_CLAIM,
+  DEFAULT_PUBLISH_CLAIM,
+  parseChannelPermissions,
+  presenceInfoOf,
+  type JwksSource,
+} from '../../shared/auth';
 import { AUTH_ERROR_CODES, InvalidTokenError, type TokenVerifier, type VerifiedIdentity } from '../core/authorize-connection';
 
 /** Settings of {@link JoseTokenVerifier}. */
@@ -12,6 +18,10 @@ export interface JoseTokenVerifierOptions {
   readonly algorithms: readonly string[];
   /** Claim holding the channel permissions. */
   readonly channelsClaim: string;
+  /** Claim holding the publish permissions. @default 'publish' */
+  readonly publishClaim?: string;
+  /** Claim holding the presence info. @default 'info' */
+  readonly infoClaim?: string;
   /** Seconds of clock skew tolerated on `exp` / `nbf`. @default 5 */
   readonly clockToleranceSeconds?: number;
 }
@@ -55,6 +65,12 @@ export class JoseTokenVerifier implements TokenVerifier {
     if (typeof sub !== 'string' || sub.length === 0) {
       throw new InvalidTokenError(AUTH_ERROR_CODES.InvalidSubject, 'no "sub"');
     }
-    return { userId: sub, channels: parseChannelPermissions(payload[this.options.channelsClaim]) };
+    const info = presenceInfoOf(payload[this.options.infoClaim ?? DEFAULT_PRESENCE_INFO_CLAIM]);
+    return {
+      userId: sub,
+      channels: parseChannelPermissions(payload[this.options.channelsClaim]),
+      publish: parseChannelPermissions(payload[this.options.publishClaim ?? DEFAULT_PUBLISH_CLAIM]),
+      ...(info !== undefined ? { info } : {}),
+    };
   }
 }

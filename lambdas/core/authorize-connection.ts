@@ -37,6 +37,10 @@ export interface VerifiedIdentity {
   readonly userId: string;
   /** The channel patterns of the token's permissions claim (may be empty). */
   readonly channels: readonly string[];
+  /** The channel patterns of the token's publish claim. @default none: the holder cannot publish */
+  readonly publish?: readonly string[];
+  /** The token's presence info claim as JSON text (bounded), when it has one. */
+  readonly info?: string;
 }
 
 /** Verifies a JWT (signature, issuer, audience, lifetime, algorithm) and reads its identity. */
@@ -123,6 +127,8 @@ export async function authorizeConnection(request: AuthorizeRequest, deps: Autho
       [AUTHORIZER_CONTEXT.userId]: identity.userId,
       [AUTHORIZER_CONTEXT.channels]: identity.channels.join(' '),
       [AUTHORIZER_CONTEXT.anonymous]: false,
+      ...(identity.publish?.length ? { [AUTHORIZER_CONTEXT.publish]: identity.publish.join(' ') } : {}),
+      ...(identity.info !== undefined ? { [AUTHORIZER_CONTEXT.info]: identity.info } : {}),
     },
   };
 }

@@ -1,4 +1,4 @@
-import { AUTHORIZER_CONTEXT, normalizeOrigin, offeredSubprotocols, parseChannelPermissions, PUSH_SUBPROTOCOL } from '../../shared/auth';
+import { AUTHORIZER_CONTEXT, MAX_PRESENCE_INFO_BYTES, normalizeOrigin, offeredSubprotocols, parseChannelPermissions, PUSH_SUBPROTOCOL } from '../../shared/auth';
 
 type Headers = Readonly<Record<string, string | undefined>> | null | undefined;
 
@@ -37,6 +37,10 @@ export function acceptedSubprotocol(headers: Headers): string | undefined {
 export interface ConnectIdentity {
   readonly userId?: string;
   readonly channels: readonly string[];
+  /** Publish patterns (only with a user). */
+  readonly publish?: readonly string[];
+  /** Presence info as JSON text (only with a user). */
+  readonly info?: string;
 }
 
 /**
@@ -50,5 +54,24 @@ export function identityOf(authorizer: Readonly<Record<string, unknown>> | null 
   if (anonymous === true || anonymous === 'true') return { channels: [] };
   const id = authorizer[AUTHORIZER_CONTEXT.userId] ?? authorizer.principalId;
   const channels = parseChannelPermissions(authorizer[AUTHORIZER_CONTEXT.channels]);
-  return typeof id === 'string' && id.length > 0 ? { userId: id, channels } : { channels };
+  if (typeof id !== 'string' || id.length === 0) return { channels };
+  const publish = parseChannelPermissions(authorizer[AUTHORIZER_CONTEXT.publish]);
+  const info = authorizer[AUTHORIZER_CONTEXT.info];
+  return {
+    userId: id,
+    channels,
+    ...(publish.length > 0 ? { publish } : {}),
+    ...(typeof info === 'string' && presenceInfoText(info) ? { info } : {}),
+  };
+}
+
+/** Whether the authorizer's info is JSON text within MAX_PRESENCE_INFO_BYTES (anything else is dropped). */
+function presenceInfoText(text: string): boolean {
+  if (Buffer.byteLength(text, 'utf8') > MAX_PRESENCE_INFO_BYTES) return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -11,6 +11,10 @@ export interface ConnectInput {
   readonly userId?: string;
   /** Channel permission patterns of the verified token (see `shared/auth.ts`). */
   readonly channels?: readonly string[];
+  /** Publish patterns of the verified token. */
+  readonly publish?: readonly string[];
+  /** Presence info of the verified token, as JSON text. */
+  readonly info?: string;
 }
 
 /** Registers a new connection with a TTL of `now + ttlSeconds`. Store errors propagate. */
@@ -34,6 +38,9 @@ export async function registerConnection(
     ttl: Math.floor(now / 1000) + deps.ttlSeconds,
     ...(userId !== undefined ? { userId } : {}),
     ...(input.channels !== undefined && input.channels.length > 0 ? { channels: input.channels } : {}),
+    // Publish and presence info belong to a user: an ignored user id takes them along.
+    ...(userId !== undefined && input.publish?.length ? { publish: input.publish } : {}),
+    ...(userId !== undefined && input.info !== undefined ? { info: input.info } : {}),
   });
 }
 

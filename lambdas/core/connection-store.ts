@@ -11,6 +11,10 @@ export interface ConnectionRegistration {
   readonly userId?: string;
   /** Channel permission patterns of the connection's verified token; none means public channels only. */
   readonly channels?: readonly string[];
+  /** Publish patterns of the verified token; none means the connection cannot publish. */
+  readonly publish?: readonly string[];
+  /** Presence info of the verified token, as JSON text. */
+  readonly info?: string;
 }
 
 /** Result of a subscribe: `created` is false when the connection was already subscribed. */

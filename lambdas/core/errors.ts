@@ -17,6 +17,7 @@ export const CORE_ERROR_CODES = {
   PublishFailed: 'PublishFailed',
   DeadLetterFailed: 'DeadLetterFailed',
   StackEventFailed: 'StackEventFailed',
+  PublishBusFailed: 'PublishBusFailed',
 } as const;
 
 /** The connection has no registry record (never connected, disconnected, or expired). */
@@ -132,5 +133,12 @@ export class DeadLetterError extends PushError {
 export class StackEventError extends PushError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(CORE_ERROR_CODES.StackEventFailed, message, options);
+  }
+}
+
+/** The event bus did not take a client publish. */
+export class PublishBusError extends PushError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(CORE_ERROR_CODES.PublishBusFailed, message, options);
   }
 }

@@ -3,7 +3,7 @@ import { errorMessage } from './handle-frame';
 
 /** What the registry says about a connection's next frame. */
 export type FrameAdmission =
-  | { readonly status: 'admitted'; readonly channels: readonly string[] }
+  | ({ readonly status: 'admitted' } & FrameSender)
   | { readonly status: 'limited' }
   | { readonly status: 'unknown' };
 
@@ -22,9 +22,20 @@ export interface FrameGate {
 /** Length of the rate-limit window. */
 export const RATE_WINDOW_MS = 60_000;
 
+/** Who sent a frame, as its meta item says: its user and what its token allows. */
+export interface FrameSender {
+  readonly channels: readonly string[];
+  /** Publish patterns. @default none */
+  readonly publish?: readonly string[];
+  /** The verified user, when there is one. */
+  readonly userId?: string;
+  /** Presence info, JSON text. */
+  readonly info?: string;
+}
+
 /** Result of {@link admitFrame}: go on with the connection's permissions, or answer with `reply`. */
 export type FrameGateResult =
-  | { readonly ok: true; readonly channels: readonly string[] }
+  | ({ readonly ok: true } & FrameSender)
   | { readonly ok: false; readonly reply: ErrorMessage };
 
 /**
@@ -40,8 +51,10 @@ export async function admitFrame(
   const window = Math.floor(now / RATE_WINDOW_MS);
   const admission = await deps.gate.admitFrame(connectionId, window, deps.maxPerMinute);
   switch (admission.status) {
-    case 'admitted':
-      return { ok: true, channels: admission.channels };
+    case 'admitted': {
+      const { status: _status, ...sender } = admission;
+      return { ok: true, ...sender };
+    }
     case 'unknown':
       return { ok: true, channels: [] };
     case 'limited': {

@@ -1,6 +1,7 @@
 import { CHANNEL_PATTERN, CHANNEL_RULE, MAX_MESSAGE_BYTES } from '../../shared/limits';
 import { CLIENT_ACTIONS, ERROR_CODES, type ErrorCode, type ErrorMessage, type ServerMessage } from '../../shared/protocol';
-import { isPrivateChannel } from '../../shared/auth';
+import { isPresenceChannel, isPrivateChannel } from '../../shared/auth';
+import type { PresenceSnapshot } from './presence-store';
 import type { ConnectionStore } from './connection-store';
 import { TooManySubscriptionsError, UnknownConnectionError } from './errors';
 import { describeError, type Logger } from './logger';
@@ -18,6 +19,17 @@ export interface HandleFrameDeps {
   readonly maySubscribe?: (channel: string) => boolean;
   /** Channel continuity: `subscribed` carries the latest seq and `since` replays. @default none */
   readonly replay?: ReplayDeps;
+  /** Handles a `publish` frame (see `client-publish.ts`). @default none: `publish` is refused as Forbidden */
+  readonly publish?: (frame: Readonly<Record<string, unknown>>) => Promise<ServerMessage>;
+  /** Presence channels of this connection's user (see `presence.ts`). @default none: `presence-…` is refused */
+  readonly presence?: PresenceHooks;
+}
+
+/** The connection's presence: its verified user, joining (after the subscription is written) and leaving. */
+export interface PresenceHooks {
+  readonly userId?: string;
+  join(channel: string): Promise<PresenceSnapshot>;
+  leave(channel: string): Promise<void>;
 }
 
 /** Builds a `{"type":"error"}` frame. */
@@ -71,6 +83,8 @@ export async function handleFrame(
   switch (action) {
     case 'ping':
       return { type: 'pong' };
+    case 'publish':
+      return publishFrame(frame, input.connectionId, deps);
     case 'subscribe':
     case 'unsubscribe': {
       const channel = frame.channel;
@@ -86,6 +100,9 @@ export async function handleFrame(
           `Subscribing to "${channel}" needs a permission: private channels are open to tokens whose "channels" claim matches them`,
         );
       }
+      if (action === 'subscribe' && isPresenceChannel(channel) && deps.presence?.userId === undefined) {
+        return errorMessage(ERROR_CODES.Forbidden, `Subscribing to "${channel}" needs a verified user: presence channels are open to tokens only`);
+      }
       const since = frame.since;
       if (action === 'subscribe' && since !== undefined && !isSeq(since)) {
         return errorMessage(
@@ -97,9 +114,11 @@ export async function handleFrame(
         if (action === 'subscribe') {
           await deps.store.subscribe(input.connectionId, channel, deps.maxSubscriptions);
           // After the subscription is written: what is numbered after this read is delivered live.
-          return deps.replay ? await resumeSubscription(channel, since as number | undefined, deps.replay) : { type: 'subscribed', channel };
+          const reply: ServerMessage = deps.replay ? await resumeSubscription(channel, since as number | undefined, deps.replay) : { type: 'subscribed', channel };
+          return isPresenceChannel(channel) ? withMembers(reply, await deps.presence!.join(channel)) : reply;
         }
         await deps.store.unsubscribe(input.connectionId, channel);
+        if (isPresenceChannel(channel) && deps.presence?.userId !== undefined) await deps.presence.leave(channel);
         return { type: 'unsubscribed', channel };
       } catch (error) {
         return storeFailure(error, input.connectionId, action, deps.logger);
@@ -110,6 +129,20 @@ export async function handleFrame(
         ERROR_CODES.UnknownAction,
         `Unknown action "${truncate(action, 64)}"; valid actions are ${CLIENT_ACTIONS.map((a) => `"${a}"`).join(', ')}`,
       );
+  }
+}
+
+/** A presence channel's `subscribed` frame lists its members (capped) and their exact count. */
+function withMembers(reply: ServerMessage, snapshot: PresenceSnapshot): ServerMessage {
+  return reply.type === 'subscribed' ? { ...reply, members: snapshot.members, count: snapshot.count } : reply;
+}
+
+async function publishFrame(frame: Record<string, unknown>, connectionId: string, deps: HandleFrameDeps): Promise<ServerMessage> {
+  if (!deps.publish) return errorMessage(ERROR_CODES.Forbidden, 'Clients cannot publish on this stack');
+  try {
+    return await deps.publish(frame);
+  } catch (error) {
+    return storeFailure(error, connectionId, 'publish', deps.logger);
   }
 }
 

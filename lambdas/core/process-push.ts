@@ -54,7 +54,7 @@ export async function processPush(event: unknown, options: ProcessPushOptions, d
   // Encoded once, and carried as is by every post and every fan-out batch.
   const payload = push.frame.bytes;
   const outcome = await fanOut(
-    deps.store.audience(push.audience),
+    without(deps.store.audience(push.audience), push.excludeConnectionId),
     push.eventId,
     payload,
     {
@@ -89,4 +89,9 @@ export async function processPush(event: unknown, options: ProcessPushOptions, d
     durationMs: report.durationMs,
   });
   return { status: 'delivered', report };
+}
+
+/** The audience's pages without one connection (a publishing client that asked for no echo). */
+async function* without(pages: AsyncIterable<readonly string[]>, excluded: string | undefined): AsyncGenerator<readonly string[]> {
+  for await (const page of pages) yield excluded === undefined ? page : page.filter((id) => id !== excluded);
 }

@@ -17,7 +17,14 @@ export const MAX_CHANNEL_MESSAGE_BYTES = MAX_MESSAGE_BYTES - REPLAY_ENVELOPE_BYT
 
 /** A channel message with its seq (field order: type, channel, id, seq, data, as its frame has them). */
 export function frameWithSeq(message: PushMessage, seq: number): PushMessage {
-  return { type: 'message', channel: message.channel, id: message.id, seq, data: message.data };
+  return {
+    type: 'message',
+    channel: message.channel,
+    id: message.id,
+    ...(message.from ? { from: message.from } : {}),
+    seq,
+    data: message.data,
+  };
 }
 
 /**

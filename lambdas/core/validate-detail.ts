@@ -1,5 +1,5 @@
 import { PushError } from '../../shared/errors';
-import { AUDIENCE_KEYS, MAX_REPLY_TO_LENGTH, type Audience, type AudienceKey } from '../../shared/events';
+import { AUDIENCE_KEYS, CHANNEL_PUSH_FIELDS, MAX_REPLY_TO_LENGTH, type Audience, type AudienceKey } from '../../shared/events';
 import { CHANNEL_PATTERN, CHANNEL_RULE, MAX_MESSAGE_BYTES, USER_ID_PATTERN } from '../../shared/limits';
 import type { PushMessage } from '../../shared/protocol';
 import { MessageFrame } from './message-frame';
@@ -22,6 +22,8 @@ export const INVALID_EVENT_CODES = {
   InvalidReplyTo: 'InvalidReplyTo',
   /** The framed message is bigger than API Gateway delivers. */
   MessageTooLarge: 'MessageTooLarge',
+  /** An optional field (`id`, `from`, `excludeConnectionId`) is malformed or not for this audience. */
+  InvalidField: 'InvalidField',
 } as const;
 export type InvalidEventCode = (typeof INVALID_EVENT_CODES)[keyof typeof INVALID_EVENT_CODES];
 
@@ -44,11 +46,13 @@ export interface ValidPush {
   readonly message: PushMessage;
   /** The message serialized, measured and later encoded once; stored for replay and posted as is. */
   readonly frame: MessageFrame;
+  /** A connection of the audience that does not get the message (a publishing client). */
+  readonly excludeConnectionId?: string;
 }
 
 export type ValidationResult = { ok: true; push: ValidPush } | { ok: false; error: InvalidEventError };
 
-const ALLOWED_FIELDS: ReadonlySet<string> = new Set<string>([...AUDIENCE_KEYS, 'data', 'replyTo']);
+const ALLOWED_FIELDS: ReadonlySet<string> = new Set<string>([...AUDIENCE_KEYS, 'data', 'replyTo', ...CHANNEL_PUSH_FIELDS]);
 const EXAMPLE = 'e.g. {"channel":"scores","data":{…}}';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -117,11 +121,15 @@ export function validateDetail(event: unknown): ValidationResult {
     }
   }
 
+  const extras = channelPushFields(detail, audienceOrError);
+  if (typeof extras === 'string') return invalid(INVALID_EVENT_CODES.InvalidField, extras);
+  const id = extras.id ?? event.id;
   const message: PushMessage = {
     type: 'message',
     ...(audienceOrError.kind === 'channel' ? { channel: audienceOrError.channel } : {}),
-    id: event.id,
+    id,
     ...(replyTo !== undefined ? { replyTo: replyTo as string } : {}),
+    ...(extras.from ? { from: extras.from } : {}),
     data: detail.data,
   };
   const frame = MessageFrame.of(message);
@@ -131,7 +139,44 @@ export function validateDetail(event: unknown): ValidationResult {
       `The framed message is ${frame.byteLength} bytes; API Gateway delivers at most ${MAX_MESSAGE_BYTES}. Send a smaller "data" (e.g. a reference the client fetches)`,
     );
   }
-  return { ok: true, push: { eventId: event.id, audience: audienceOrError, message, frame } };
+  return {
+    ok: true,
+    push: {
+      eventId: id,
+      audience: audienceOrError,
+      message,
+      frame,
+      ...(extras.excludeConnectionId ? { excludeConnectionId: extras.excludeConnectionId } : {}),
+    },
+  };
+}
+
+/** The optional CHANNEL_PUSH_FIELDS of a detail, or what is wrong with them. */
+function channelPushFields(
+  detail: Record<string, unknown>,
+  audience: Audience,
+): { id?: string; from?: { userId: string }; excludeConnectionId?: string } | string {
+  const { id, from, excludeConnectionId } = detail;
+  if (audience.kind !== 'channel' && (id !== undefined || from !== undefined || excludeConnectionId !== undefined)) {
+    return '"id", "from" and "excludeConnectionId" are fields of channel pushes only';
+  }
+  if (id !== undefined && (typeof id !== 'string' || id.length === 0 || id.length > 128)) {
+    return '"id" must be a string of 1 to 128 characters (the message id)';
+  }
+  if (
+    from !== undefined &&
+    (!isRecord(from) || Object.keys(from).length !== 1 || typeof from.userId !== 'string' || !USER_ID_PATTERN.test(from.userId))
+  ) {
+    return '"from" must be {"userId": "<user id>"}';
+  }
+  if (excludeConnectionId !== undefined && (typeof excludeConnectionId !== 'string' || excludeConnectionId.length === 0 || excludeConnectionId.length > 128)) {
+    return '"excludeConnectionId" must be a connection id';
+  }
+  return {
+    ...(id !== undefined ? { id: id as string } : {}),
+    ...(from !== undefined ? { from: { userId: (from as { userId: string }).userId } } : {}),
+    ...(excludeConnectionId !== undefined ? { excludeConnectionId: excludeConnectionId as string } : {}),
+  };
 }
 
 function toAudience(key: AudienceKey, value: unknown): Audience | string {

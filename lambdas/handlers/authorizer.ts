@@ -16,6 +16,8 @@ const deps = once(() => {
       jwks: c.jwks,
       algorithms: c.algorithms,
       channelsClaim: c.channelsClaim,
+      publishClaim: c.publishClaim,
+      infoClaim: c.infoClaim,
     }),
   };
 });

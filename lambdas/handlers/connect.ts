@@ -33,9 +33,9 @@ export const handler = async (event: ConnectEvent): Promise<APIGatewayProxyResul
       logger.info('connection refused', { connectionId, reason: origin.reason });
       return { statusCode: 403, body: '' };
     }
-    const { userId, channels } = identityOf(event.requestContext.authorizer);
+    const { userId, channels, publish, info } = identityOf(event.requestContext.authorizer);
     await registerConnection(
-      { connectionId, connectedAt, ...(userId !== undefined ? { userId } : {}), channels },
+      { connectionId, connectedAt, ...(userId !== undefined ? { userId } : {}), channels, publish, info },
       { store: connectionStore(), ttlSeconds: c.connectionTtlSeconds, logger },
     );
     logger.info('connected', { connectionId, authenticated: userId !== undefined, permissions: channels.length });

@@ -1,16 +1,20 @@
 import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { maySubscribe } from '../../shared/auth';
-import { ERROR_CODES, type ServerMessage } from '../../shared/protocol';
+import { ERROR_CODES, type ErrorMessage, type ServerMessage } from '../../shared/protocol';
 import { DynamoDbChannelHistory } from '../adapters/dynamodb-channel-history';
-import { getDocumentClient } from '../clients';
-import { once, readConnectionConfig, readReplayWindowSeconds } from '../config';
+import { getDocumentClient, getEventBridgeClient } from '../clients';
+import { once, readClientPublishConfig, readConnectionConfig, readPresenceMaxMembers, readReplayWindowSeconds } from '../config';
 import { forwardClientMessage, isProtocolFrame } from '../core/client-message';
 import { identityOf } from '../core/connect-admission';
 import { admitFrame } from '../core/frame-gate';
 import { errorMessage, handleFrame } from '../core/handle-frame';
+import { clientPublish, publishRequestId } from '../core/client-publish';
+import { EventBridgePushBus } from '../adapters/eventbridge-push-bus';
 import { describeError } from '../core/logger';
 import { createLogger } from '../logger';
 import { connectionStore, stackEvents } from '../stores';
+import { presenceRuntime } from '../presence-runtime';
+import { joinPresence, leavePresence } from '../core/presence';
 
 const logger = createLogger({ service: 'default' });
 const config = once(readConnectionConfig);
@@ -18,6 +22,14 @@ const replay = once(() => ({
   history: new DynamoDbChannelHistory(getDocumentClient(), config().tableName),
   replayWindowSeconds: readReplayWindowSeconds(),
 }));
+
+const presence = presenceRuntime(logger);
+const presenceOptions = once(() => ({ ttlSeconds: config().connectionTtlSeconds, maxMembers: readPresenceMaxMembers() }));
+const bus = once(() => new EventBridgePushBus(getEventBridgeClient(), readClientPublishConfig().eventBusName));
+
+function withReplyTo(reply: ErrorMessage, replyTo: string | undefined): ErrorMessage {
+  return replyTo === undefined ? reply : { ...reply, replyTo };
+}
 
 /**
  * `$default`: handles a client frame and answers with the reply frame as `body` (the stack sets a route
@@ -34,7 +46,7 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<{
     const gate = await admitFrame(connectionId, { gate: connectionStore(), maxPerMinute: c.maxMessagesPerMinute });
     const forward = stackEvents();
     reply = !gate.ok
-      ? gate.reply
+      ? withReplyTo(gate.reply, publishRequestId(body))
       : forward.events && forward.config.clientMessages && !isProtocolFrame(body ?? '')
         ? await forwardClientMessage(
             { connectionId, ...userOf(event), text: body ?? '' },
@@ -48,6 +60,13 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<{
             logger,
             replay: replay(),
             maySubscribe: (channel) => maySubscribe(channel, gate.channels),
+            presence: {
+              ...(gate.userId !== undefined ? { userId: gate.userId } : {}),
+              join: (channel) =>
+                joinPresence(channel, connectionId, { userId: gate.userId!, ...(gate.info !== undefined ? { info: gate.info } : {}) }, presenceOptions(), presence().presence),
+              leave: (channel) => leavePresence(channel, connectionId, gate.userId!, presence().presence),
+            },
+            publish: (frame) => clientPublish(frame, { ...gate, connectionId }, { sequencer: replay(), bus: bus(), logger }),
           },
         );
   } catch (error) {

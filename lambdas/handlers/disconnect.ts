@@ -6,8 +6,10 @@ import { describeError } from '../core/logger';
 import { emitLifecycle } from '../core/stack-events';
 import { createLogger } from '../logger';
 import { connectionStore, stackEvents } from '../stores';
+import { presenceRuntime } from '../presence-runtime';
 
 const logger = createLogger({ service: 'disconnect' });
+const runtime = presenceRuntime(logger);
 
 /**
  * `$disconnect`: removes the connection and all its subscriptions, then puts `WebSocketDisconnected` (with
@@ -23,7 +25,8 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<A
   };
   const closeCode = context.disconnectStatusCode;
   try {
-    await unregisterConnection(connectionId, { store: connectionStore() });
+    // Leaves its presence channels first (their other subscribers hear member_removed).
+    await unregisterConnection(connectionId, { store: runtime().store });
     logger.info('disconnected', { connectionId, closeCode });
     const lifecycle = stackEvents();
     if (lifecycle.config.lifecycleEvents) {

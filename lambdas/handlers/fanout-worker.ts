@@ -7,14 +7,16 @@ import { processFanoutRecords } from '../core/fanout-worker';
 import { describeError } from '../core/logger';
 import { METRIC_SERVICES } from '../core/metrics';
 import { createLogger } from '../logger';
-import { connectionStore } from '../stores';
+import { presenceRuntime } from '../presence-runtime';
 
 const logger = createLogger({ service: 'fanout-worker' });
+const runtime = presenceRuntime(logger);
 const deps = once(() => {
   const c = readFanoutWorkerConfig();
   return {
     config: c,
-    store: connectionStore(),
+    // A 410 removes the connection, and takes it out of its presence channels first.
+    store: runtime().store,
     publisher: getSignedPostPublisher(c.callbackUrl, c.deliveryConcurrency),
     queue: new SqsFanoutQueue(getSqsClient(), { queueUrl: c.fanoutQueueUrl }),
     metrics: new PowertoolsDeliveryMetrics(METRIC_SERVICES.fanoutWorker),

@@ -9,9 +9,10 @@ import { describeError } from '../core/logger';
 import { METRIC_SERVICES } from '../core/metrics';
 import { processPush } from '../core/process-push';
 import { createLogger } from '../logger';
-import { connectionStore } from '../stores';
+import { presenceRuntime } from '../presence-runtime';
 
 const logger = createLogger({ service: 'push' });
+const runtime = presenceRuntime(logger);
 const deps = once(() => {
   const c = readPushConfig();
   const fanout = readFanoutConfig();
@@ -20,7 +21,8 @@ const deps = once(() => {
     fanout,
     fanoutQueue: fanout.fanoutQueueUrl ? new SqsFanoutQueue(getSqsClient(), { queueUrl: fanout.fanoutQueueUrl }) : undefined,
     metrics: new PowertoolsDeliveryMetrics(METRIC_SERVICES.push),
-    store: connectionStore(),
+    // A 410 removes the connection, and takes it out of its presence channels first.
+    store: runtime().store,
     publisher: getSignedPostPublisher(c.callbackUrl, c.deliveryConcurrency),
     deadLetter: new SqsDeadLetterSink(getSqsClient(), c.deadLetterQueueUrl),
   };

@@ -127,6 +127,21 @@ export class ConnectionsTable extends Construct {
     return this.grant(grantee, [this.table.tableArn], 'dynamodb:UpdateItem', 'dynamodb:GetItem');
   }
 
+  /**
+   * Presence channels: leave a channel's member item with conditional writes (`UpdateItem`, `DeleteItem`), read
+   * the members and a connection's presence subscriptions (`Query` on the base table), and find a channel's
+   * subscribers to announce a change to (`Query` on the audience index, by name). With `join`, also create a
+   * member item (`PutItem`): only `$default` joins.
+   */
+  public grantPresence(grantee: iam.IGrantable, options: { readonly join: boolean }): iam.Grant {
+    const actions = ['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', ...(options.join ? ['dynamodb:PutItem'] : [])];
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:Query'],
+      resourceArns: [`${this.table.tableArn}/index/${TABLE.audienceIndex.name}`],
+    }).combine(this.grant(grantee, [this.table.tableArn], ...actions));
+  }
+
   private grant(grantee: iam.IGrantable, resourceArns: string[], ...actions: string[]): iam.Grant {
     return iam.Grant.addToPrincipal({ grantee, actions, resourceArns });
   }

@@ -59,6 +59,8 @@ describe('$connect authorizer (infrastructure)', () => {
       [ENV.AUTH_JWKS_URL]: `${ISSUER}/.well-known/jwks.json`,
       [ENV.AUTH_ALGORITHMS]: 'RS256,ES256',
       [ENV.ALLOW_ANONYMOUS]: 'false',
+      [ENV.AUTH_PUBLISH_CLAIM]: 'publish',
+      [ENV.AUTH_PRESENCE_INFO_CLAIM]: 'info',
     });
     // Only $connect is authorized; the other routes cannot be.
     for (const r of Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Route'))) {

@@ -49,6 +49,11 @@ describe('cdk-nag AwsSolutions', () => {
     expect(found.map((s) => `${s.path} ${s.id}`).sort()).toEqual(
       [
         'WebSocketPush/Default/EventPush/DeadLetterQueue/Resource AwsSolutions-SQS3',
+        // Presence announcements: $default and $disconnect post to the channel's subscribers.
+        'WebSocketPush/Default/DefaultFunctionRole/DefaultPolicy/Resource AwsSolutions-IAM5',
+        'WebSocketPush/Default/DefaultFunctionRole/Resource AwsSolutions-IAM5',
+        'WebSocketPush/Default/DisconnectFunctionRole/DefaultPolicy/Resource AwsSolutions-IAM5',
+        'WebSocketPush/Default/DisconnectFunctionRole/Resource AwsSolutions-IAM5',
         'WebSocketPush/Default/EventPush/PushFunctionRole/DefaultPolicy/Resource AwsSolutions-IAM5',
         'WebSocketPush/Default/EventPush/PushFunctionRole/Resource AwsSolutions-IAM5',
         'WebSocketPush/Default/Fanout/DeadLetterQueue/Resource AwsSolutions-SQS3',

@@ -282,13 +282,23 @@ describe('functions', () => {
     const common = { NODE_OPTIONS: '--enable-source-maps', [ENV.CONNECTIONS_TABLE]: table };
     // Client messages and lifecycle events (both on by default) go to the stack's own bus.
     const stackEvents = { [ENV.STACK_EVENT_BUS]: { Ref: busId() }, [ENV.LIFECYCLE_EVENTS]: 'true' };
+    const bus = { [ENV.STACK_EVENT_BUS]: { Ref: Object.keys(resourcesOf(template, 'AWS::Events::EventBus'))[0] } };
+    // What announcing presence changes takes: posting to the channel's subscribers, and the bus for the events.
+    const announces = {
+      ...bus,
+      [ENV.BROADCAST_SHARDS]: String(DEFAULT_BROADCAST_SHARDS),
+      [ENV.DELIVERY_CONCURRENCY]: String(DEFAULT_DELIVERY_CONCURRENCY),
+      [ENV.CALLBACK_URL]: {
+        'Fn::Join': ['', ['https://', apiRef(), '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/prod']],
+      },
+    };
     expect(env('connect')).toEqual({
       ...common,
       ...stackEvents,
       [ENV.CONNECTION_TTL_SECONDS]: String(DEFAULT_CONNECTION_TTL_SECONDS),
       [ENV.BROADCAST_SHARDS]: String(DEFAULT_BROADCAST_SHARDS),
     });
-    expect(env('disconnect')).toEqual({ ...common, ...stackEvents });
+    expect(env('disconnect')).toEqual({ ...common, ...stackEvents, ...announces });
     expect(env('default')).toEqual({
       ...common,
       ...stackEvents,
@@ -297,6 +307,8 @@ describe('functions', () => {
       [ENV.MAX_SUBSCRIPTIONS]: String(DEFAULT_MAX_SUBSCRIPTIONS),
       [ENV.MAX_MESSAGES_PER_MINUTE]: '300',
       [ENV.REPLAY_WINDOW_SECONDS]: '300',
+      [ENV.PRESENCE_MAX_MEMBERS]: '100',
+      ...announces,
     });
     expect(env('push')).toEqual({
       ...common,
@@ -310,6 +322,7 @@ describe('functions', () => {
       [ENV.CALLBACK_URL]: {
         'Fn::Join': ['', ['https://', apiRef(), '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/prod']],
       },
+      ...bus,
     });
   });
 
@@ -331,8 +344,9 @@ describe('functions', () => {
 });
 
 describe('IAM', () => {
-  test('only the push function may post to connections, on <api>/<stage>/POST/@connections/* exactly', () => {
+  test('the push function, and $default and $disconnect (presence announcements), may post to connections, on <api>/<stage>/POST/@connections/* exactly', () => {
     const manage = (fn: string) => statementsOf(template, fn).filter((s) => JSON.stringify(s.Action).includes('execute-api'));
+    for (const fn of [ids.default, ids.disconnect]) expect(manage(fn)).toEqual(manage(ids.push));
     expect(manage(ids.push)).toEqual([
       {
         Effect: 'Allow',
@@ -345,7 +359,7 @@ describe('IAM', () => {
         },
       },
     ]);
-    for (const fn of [ids.connect, ids.disconnect, ids.default]) expect(manage(fn)).toEqual([]);
+    expect(manage(ids.connect)).toEqual([]);
   });
 
   test('the route functions may put events on the stack\'s bus only; the push function may not put any', () => {
@@ -372,9 +386,11 @@ describe('IAM', () => {
 
   test('table permissions follow need', () => {
     expect(dynamo(ids.connect)).toEqual(['dynamodb:PutItem']);
-    expect(dynamo(ids.disconnect)).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:Query']);
+    // UpdateItem (and Query, DeleteItem): leaving presence channels before the connection's items go.
+    expect([...new Set(dynamo(ids.disconnect))]).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     // UpdateItem: the per-connection frame counter on the meta item (rate limit), read with its permissions.
-    expect(dynamo(ids.default)).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    // BatchWriteItem: a presence announcement that meets a 410 removes the gone connection.
+    expect([...new Set(dynamo(ids.default))]).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     // PutItem/UpdateItem: the per-channel sequence counter and the replay history (grantSequenceChannels).
     expect([...new Set(dynamo(ids.push))]).toEqual([
       'dynamodb:BatchWriteItem',
@@ -399,7 +415,7 @@ describe('IAM', () => {
     }
   });
 
-  test('the push function queries both indexes by name, and only it', () => {
+  test('the push function queries both indexes by name; presence announcers the audience index only', () => {
     const indexStatements = (fn: string) =>
       statementsOf(template, fn).filter((s) => JSON.stringify(s.Resource).includes('/index/'));
     expect(indexStatements(ids.push)).toEqual([
@@ -411,7 +427,22 @@ describe('IAM', () => {
         })),
       },
     ]);
-    for (const fn of [ids.connect, ids.disconnect, ids.default]) expect(indexStatements(fn)).toEqual([]);
+    expect(indexStatements(ids.connect)).toEqual([]);
+    for (const fn of [ids.disconnect, ids.default]) {
+      expect(indexStatements(fn)).toEqual([
+        { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [tableArn(), `/index/${TABLE.audienceIndex.name}`]] } },
+      ]);
+    }
+  });
+
+  test('client publish and presence events: $default, $disconnect and the push path may put events on the stack\'s bus only', () => {
+    const busId = Object.keys(resourcesOf(template, 'AWS::Events::EventBus'))[0];
+    const events = (fn: string) => statementsOf(template, fn).filter((s) => JSON.stringify(s.Action).includes('events:'));
+    expect(events(ids.default)).toEqual([{ Effect: 'Allow', Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': [busId, 'Arn'] } }]);
+    for (const fn of [ids.disconnect, ids.push]) expect(events(fn)).toEqual(events(ids.default));
+    expect(events(ids.connect)).toEqual([]);
+    const env = resourcesOf(template, 'AWS::Lambda::Function')[ids.default].Properties.Environment.Variables;
+    expect(env).toMatchObject({ [ENV.STACK_EVENT_BUS]: { Ref: busId }, [ENV.PRESENCE_MAX_MEMBERS]: '100' });
   });
 
   test('the push function may send to the DLQ', () => {

@@ -108,7 +108,7 @@ describe('WebSocketPush in a bare stack', () => {
 
   test.each([
     ['$custom', /keys starting with \$ are API Gateway's/],
-    ['subscribe', /"subscribe" is an action of the push protocol \(subscribe, unsubscribe, ping\), which \$default handles; choose another name/],
+    ['subscribe', /"subscribe" is an action of the push protocol \(subscribe, unsubscribe, ping, publish\), which \$default handles; choose another name/],
     ['', /expected 1 to 128 characters, e.g. 'chat'/],
   ])('addRoute refuses route key %p', (key, message) => {
     const stack = bareStack();

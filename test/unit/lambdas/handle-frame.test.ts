@@ -39,7 +39,8 @@ describe('handleFrame', () => {
     ['null', ERROR_CODES.InvalidFrame],
     ['{"channel":"a"}', ERROR_CODES.InvalidFrame],
     ['{"action":5}', ERROR_CODES.InvalidFrame],
-    ['{"action":"publish"}', ERROR_CODES.UnknownAction],
+    ['{"action":"shout"}', ERROR_CODES.UnknownAction],
+    ['{"action":"publish","channel":"a","data":1}', ERROR_CODES.Forbidden],
     ['{"action":"subscribe"}', ERROR_CODES.InvalidChannel],
     ['{"action":"subscribe","channel":""}', ERROR_CODES.InvalidChannel],
     ['{"action":"subscribe","channel":"a b"}', ERROR_CODES.InvalidChannel],
@@ -51,7 +52,7 @@ describe('handleFrame', () => {
   });
 
   it('lists the valid actions for an unknown one', async () => {
-    const reply = await send('{"action":"publish"}');
+    const reply = await send('{"action":"shout"}');
     for (const action of CLIENT_ACTIONS) expect(reply).toMatchObject({ message: expect.stringContaining(`"${action}"`) });
   });
 

@@ -1,0 +1,163 @@
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PRESENCE_CHANNEL_PREFIX } from '../../shared/auth';
+import { TABLE, keys, presenceKeys } from '../../shared/table-schema';
+import type { PresenceMember } from '../../shared/protocol';
+import { presenceMember } from '../core/presence';
+import type { PresenceSnapshot, PresenceStore } from '../core/presence-store';
+import { storeCall } from './store-call';
+
+function conditionFailed(error: unknown): boolean {
+  return (error as { name?: string }).name === 'ConditionalCheckFailedException';
+}
+
+/** Presence members in the connections table, with the item layout of `presenceKeys` (`shared/table-schema.ts`). */
+export class DynamoDbPresenceStore implements PresenceStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async join(channel: string, connectionId: string, member: { userId: string; info?: string }, ttl: number, nowSeconds: number) {
+    const Key = { [TABLE.partitionKey]: presenceKeys.channel(channel), [TABLE.sortKey]: presenceKeys.member(member.userId) };
+    return storeCall('Presence store join', async () => {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          // A live member: one more connection (a set, so a repeated subscribe counts once).
+          await this.client.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key,
+              UpdateExpression: 'ADD #conns :conn SET #ttl = :ttl' + (member.info !== undefined ? ', #info = :info' : ''),
+              ConditionExpression: 'attribute_exists(#pk) AND #ttl > :now',
+              ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#conns': presenceKeys.connections, '#ttl': TABLE.ttlAttribute, ...(member.info !== undefined ? { '#info': presenceKeys.info } : {}) },
+              ExpressionAttributeValues: { ':conn': new Set([connectionId]), ':ttl': ttl, ':now': nowSeconds, ...(member.info !== undefined ? { ':info': member.info } : {}) },
+            }),
+          );
+          return { first: false };
+        } catch (error) {
+          if (!conditionFailed(error)) throw error;
+        }
+        try {
+          // No member, or an expired one DynamoDB has not deleted yet: a fresh item, and the user just joined.
+          await this.client.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: {
+                ...Key,
+                userId: member.userId,
+                [presenceKeys.connections]: new Set([connectionId]),
+                [TABLE.ttlAttribute]: ttl,
+                ...(member.info !== undefined ? { [presenceKeys.info]: member.info } : {}),
+              },
+              ConditionExpression: 'attribute_not_exists(#pk) OR #ttl <= :now',
+              ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#ttl': TABLE.ttlAttribute },
+              ExpressionAttributeValues: { ':now': nowSeconds },
+            }),
+          );
+          return { first: true };
+        } catch (error) {
+          if (!conditionFailed(error)) throw error;
+          // Another connection of the user created it meanwhile: join that one.
+        }
+      }
+      return { first: false };
+    });
+  }
+
+  async leave(channel: string, connectionId: string, userId: string) {
+    const Key = { [TABLE.partitionKey]: presenceKeys.channel(channel), [TABLE.sortKey]: presenceKeys.member(userId) };
+    return storeCall('Presence store leave', async () => {
+      let remaining: Record<string, unknown>;
+      try {
+        const out = await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key,
+            UpdateExpression: 'DELETE #conns :conn',
+            ConditionExpression: 'contains(#conns, :id)',
+            ExpressionAttributeNames: { '#conns': presenceKeys.connections },
+            ExpressionAttributeValues: { ':conn': new Set([connectionId]), ':id': connectionId },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        remaining = out.Attributes ?? {};
+      } catch (error) {
+        if (conditionFailed(error)) return { last: false }; // not (or no longer) a member through this connection
+        throw error;
+      }
+      // DynamoDB removes a set attribute that becomes empty.
+      if (remaining[presenceKeys.connections] !== undefined) return { last: false };
+      try {
+        await this.client.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key,
+            ConditionExpression: 'attribute_not_exists(#conns)',
+            ExpressionAttributeNames: { '#conns': presenceKeys.connections },
+          }),
+        );
+      } catch (error) {
+        if (conditionFailed(error)) return { last: false }; // a new connection of the user joined meanwhile
+        throw error;
+      }
+      const info = remaining[presenceKeys.info];
+      return { last: true, ...(typeof info === 'string' ? { info } : {}) };
+    });
+  }
+
+  async members(channel: string, limit: number, nowSeconds: number): Promise<PresenceSnapshot> {
+    const members: PresenceMember[] = [];
+    let count = 0;
+    await storeCall('Presence store members', async () => {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: '#pk = :pk',
+            // Expired members may linger until DynamoDB's TTL deletes them: never listed, never counted.
+            FilterExpression: '#ttl > :now',
+            ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#ttl': TABLE.ttlAttribute, '#u': 'userId', '#info': presenceKeys.info },
+            ExpressionAttributeValues: { ':pk': presenceKeys.channel(channel), ':now': nowSeconds },
+            ProjectionExpression: '#u, #info',
+            ConsistentRead: true,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          count++;
+          if (members.length < limit) members.push(presenceMember(item.userId as string, item[presenceKeys.info] as string | undefined));
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    });
+    return { members, count };
+  }
+
+  async membershipsOf(connectionId: string): Promise<{ userId?: string; channels: string[] }> {
+    const channels: string[] = [];
+    let userId: string | undefined;
+    await storeCall('Presence store membershipsOf', async () => {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey, '#u': 'userId', '#ch': 'channel' },
+            ExpressionAttributeValues: { ':pk': keys.connection(connectionId) },
+            ProjectionExpression: '#sk, #u, #ch',
+            ConsistentRead: true,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          if (item[TABLE.sortKey] === keys.meta && typeof item.userId === 'string') userId = item.userId;
+          if (typeof item.channel === 'string' && item.channel.startsWith(PRESENCE_CHANNEL_PREFIX)) channels.push(item.channel);
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    });
+    return { ...(userId !== undefined ? { userId } : {}), channels };
+  }
+}

@@ -1,0 +1,46 @@
+import { DynamoDbPresenceStore } from './adapters/dynamodb-presence-store';
+import { EventBridgePresenceEvents } from './adapters/eventbridge-presence-events';
+import { ManagementApiPublisher } from './adapters/management-api-publisher';
+import { getDocumentClient, getEventBridgeClient, getManagementApiClient } from './clients';
+import { once, readPresenceRuntimeConfig, readStoreConfig } from './config';
+import type { ConnectionStore } from './core/connection-store';
+import type { Logger } from './core/logger';
+import { channelAnnouncer, leavingPresence, type PresenceAnnouncer, type PresenceDeps, type PresenceEventSink } from './core/presence';
+import { connectionStore } from './stores';
+
+/**
+ * Presence lifecycle events on the bus (`PresenceMemberAdded` / `PresenceMemberRemoved`), or none. The one
+ * place that decides whether they are put.
+ */
+function presenceEvents(eventBusName: string | undefined): PresenceEventSink | undefined {
+  return eventBusName === undefined ? undefined : new EventBridgePresenceEvents(getEventBridgeClient(), eventBusName);
+}
+
+/**
+ * The presence collaborators of a handler, and its registry whose `remove` leaves presence channels first;
+ * created once per container. The announcer's settings (CALLBACK_URL, DELIVERY_CONCURRENCY, EVENT_BUS_NAME)
+ * are read at the first presence change, so a connection that never joined one needs none of them.
+ */
+export function presenceRuntime(logger: Logger): () => { readonly presence: PresenceDeps; readonly store: ConnectionStore } {
+  return once(() => {
+    const announcing = once(() => {
+      const c = readPresenceRuntimeConfig();
+      const publisher = new ManagementApiPublisher(getManagementApiClient(c.callbackUrl, c.deliveryConcurrency));
+      return { announcer: channelAnnouncer({ store, publisher, logger, concurrency: c.deliveryConcurrency }), events: presenceEvents(c.eventBusName) };
+    });
+    const announcer: PresenceAnnouncer = { announce: (channel, frame, exclude) => announcing().announcer.announce(channel, frame, exclude) };
+    const events: PresenceEventSink = {
+      emit: async (kind, detail) => {
+        await announcing().events?.emit(kind, detail);
+      },
+    };
+    const presence: PresenceDeps = {
+      store: new DynamoDbPresenceStore(getDocumentClient(), readStoreConfig().tableName),
+      announcer,
+      events,
+      logger,
+    };
+    const store = leavingPresence(connectionStore(), () => presence);
+    return { presence, store };
+  });
+}
