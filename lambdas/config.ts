@@ -323,7 +323,7 @@ export interface PresenceRuntimeConfig {
   readonly tableName: string;
   readonly callbackUrl: string;
   readonly deliveryConcurrency: number;
-  /** The bus of the presence lifecycle events; undefined: none are put. */
+  /** The bus of the presence lifecycle events; undefined (no bus, or LIFECYCLE_EVENTS=false): none are put. */
   readonly eventBusName: string | undefined;
 }
 
@@ -333,6 +333,7 @@ export function readPresenceRuntimeConfig(env: Env = process.env): PresenceRunti
     tableName: required(env, ENV.CONNECTIONS_TABLE),
     callbackUrl: url(env, ENV.CALLBACK_URL),
     deliveryConcurrency: integer(env, ENV.DELIVERY_CONCURRENCY, DEFAULT_DELIVERY_CONCURRENCY, 1, MAX_DELIVERY_CONCURRENCY),
-    eventBusName: env[ENV.STACK_EVENT_BUS]?.trim() || undefined,
+    // Presence events are lifecycle events: off with `lifecycleEvents` off.
+    eventBusName: env[ENV.LIFECYCLE_EVENTS]?.trim() === 'false' ? undefined : env[ENV.STACK_EVENT_BUS]?.trim() || undefined,
   };
 }

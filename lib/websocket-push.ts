@@ -279,7 +279,9 @@ export class WebSocketPush extends Construct {
       for (const name of [ENV.CALLBACK_URL, ENV.DELIVERY_CONCURRENCY, ENV.BROADCAST_SHARDS] as const) fn.addEnvironment(name, deliveryEnvironment[name]!);
     }
     fn.addEnvironment(ENV.STACK_EVENT_BUS, this.eventBus.eventBusName);
-    this.eventBus.grantPutEventsTo(fn);
+    fn.addEnvironment(ENV.LIFECYCLE_EVENTS, String(this.config.lifecycleEvents));
+    // Presence events are lifecycle events; $default also puts client publishes, whatever the setting.
+    if (this.config.lifecycleEvents || fn === this.defaultFunction) this.eventBus.grantPutEventsTo(fn);
   }
 
   /** Lets the grantee publish pushes: `events:PutEvents` on this construct's bus, nothing else. */

@@ -323,6 +323,8 @@ describe('functions', () => {
         'Fn::Join': ['', ['https://', apiRef(), '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/prod']],
       },
       ...bus,
+      // Presence events of a 410 are lifecycle events: the push path knows whether they are on.
+      [ENV.LIFECYCLE_EVENTS]: 'true',
     });
   });
 
@@ -362,12 +364,12 @@ describe('IAM', () => {
     expect(manage(ids.connect)).toEqual([]);
   });
 
-  test('the route functions may put events on the stack\'s bus only; the push function may not put any', () => {
+  test('the route functions and the push path may put events on the stack\'s bus only', () => {
     const putEvents = (fn: string) => statementsOf(template, fn).filter((s) => JSON.stringify(s.Action).includes('events:'));
-    for (const fn of [ids.connect, ids.disconnect, ids.default]) {
+    // The push function and the workers put PresenceMemberRemoved when a push meets a member's 410.
+    for (const fn of [ids.connect, ids.disconnect, ids.default, ids.push]) {
       expect(putEvents(fn)).toEqual([{ Effect: 'Allow', Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': [busId(), 'Arn'] } }]);
     }
-    expect(putEvents(ids.push)).toEqual([]);
   });
 
   test('with clientMessages and lifecycleEvents off, no route function may put events; with lifecycle only, all three may', () => {
@@ -377,7 +379,8 @@ describe('IAM', () => {
         statementsOf(t, functionId(t, d)).some((st) => JSON.stringify(st.Action).includes('events:PutEvents')),
       );
     };
-    expect(putters({ clientMessages: false, lifecycleEvents: false })).toEqual([]);
+    // $default always may: a client publish is a WebSocketPush event on the bus.
+    expect(putters({ clientMessages: false, lifecycleEvents: false })).toEqual(['WebSocket $default']);
     expect(putters({ clientMessages: true, lifecycleEvents: false })).toEqual(['WebSocket $default']);
     expect(putters({ clientMessages: false, lifecycleEvents: true })).toEqual(['WebSocket $connect', 'WebSocket $disconnect', 'WebSocket $default']);
   });
@@ -392,8 +395,10 @@ describe('IAM', () => {
     // BatchWriteItem: a presence announcement that meets a 410 removes the gone connection.
     expect([...new Set(dynamo(ids.default))]).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     // PutItem/UpdateItem: the per-channel sequence counter and the replay history (grantSequenceChannels).
+    // DeleteItem (and UpdateItem): a 410 takes the gone connection out of its presence channels.
     expect([...new Set(dynamo(ids.push))]).toEqual([
       'dynamodb:BatchWriteItem',
+      'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
@@ -401,9 +406,12 @@ describe('IAM', () => {
     ]);
   });
 
-  test('no grant that no code uses: only $default deletes single items (unsubscribe); removals are batched', () => {
-    for (const fn of Object.values(ids).filter((id) => id !== ids.default)) expect(dynamo(fn)).not.toContain('dynamodb:DeleteItem');
-    expect(dynamo(ids.default)).toContain('dynamodb:DeleteItem');
+  test('no grant that no code uses: single items are deleted only by unsubscribe and presence leaves; removals are batched', () => {
+    // DeleteItem: $default (unsubscribe, leaving a presence channel), and the functions that take a closed or
+    // gone connection out of its presence channels ($disconnect, the push path). Nothing else.
+    const deleters = Object.entries(ids).filter(([, id]) => dynamo(id).includes('dynamodb:DeleteItem')).map(([name]) => name).sort();
+    expect(deleters).toEqual(['default', 'disconnect', 'push']);
+    expect(dynamo(ids.connect)).not.toContain('dynamodb:DeleteItem');
   });
 
   test('connect cannot delete and nobody can scan or use wildcard actions', () => {
@@ -439,8 +447,8 @@ describe('IAM', () => {
     const busId = Object.keys(resourcesOf(template, 'AWS::Events::EventBus'))[0];
     const events = (fn: string) => statementsOf(template, fn).filter((s) => JSON.stringify(s.Action).includes('events:'));
     expect(events(ids.default)).toEqual([{ Effect: 'Allow', Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': [busId, 'Arn'] } }]);
-    for (const fn of [ids.disconnect, ids.push]) expect(events(fn)).toEqual(events(ids.default));
-    expect(events(ids.connect)).toEqual([]);
+    // $connect too, for WebSocketConnected (lifecycle events are on by default).
+    for (const fn of [ids.disconnect, ids.push, ids.connect]) expect(events(fn)).toEqual(events(ids.default));
     const env = resourcesOf(template, 'AWS::Lambda::Function')[ids.default].Properties.Environment.Variables;
     expect(env).toMatchObject({ [ENV.STACK_EVENT_BUS]: { Ref: busId }, [ENV.PRESENCE_MAX_MEMBERS]: '100' });
   });
