@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { LOCAL_REGION } from '../local/aws-wire';
 import type { StackModel } from '../local/template/model';
-import { PACKAGE_ROOT as PROJECT_ROOT } from '../lib/constructs/handler-bundle';
+import { HANDLER_BUNDLE_OPTIONS, PACKAGE_ROOT as PROJECT_ROOT } from '../lib/constructs/handler-bundle';
 
 /** Cold-start figures of one handler: bundle size and module-initialisation time, bundled SDK vs the runtime's. */
 export interface ColdStartFigure {
@@ -56,14 +56,11 @@ export async function measureColdStart(model: StackModel, runs = 5): Promise<Col
       const external = join(out, `${handler}.js`);
       await build({
         entryPoints: [join(PROJECT_ROOT, 'lambdas', 'handlers', `${handler}.ts`)],
-        bundle: true,
-        platform: 'node',
-        target: 'node22',
-        format: 'cjs',
-        minify: true,
+        // As the stack bundles them (lib/constructs/handler-bundle.ts), without the source map.
+        ...HANDLER_BUNDLE_OPTIONS,
+        sourcemap: false,
         external: ['@aws-sdk/*'],
         outfile: external,
-        logLevel: 'silent',
       });
       figures.push({
         handler,

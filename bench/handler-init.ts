@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { PACKAGE_ROOT as PROJECT_ROOT } from '../lib/constructs/handler-bundle';
+import { HANDLER_BUNDLE_OPTIONS, PACKAGE_ROOT as PROJECT_ROOT } from '../lib/constructs/handler-bundle';
 
 /** Module initialisation of one bundled handler in a fresh Node process, median of the runs. */
 export interface HandlerInitFigure {
@@ -33,13 +33,10 @@ export async function measureHandlerInit(handlers: readonly string[], runs = 5):
       const outfile = join(dir, `${handler}.js`);
       await build({
         entryPoints: [join(PROJECT_ROOT, 'lambdas', 'handlers', `${handler}.ts`)],
-        bundle: true,
-        platform: 'node',
-        target: 'node22',
-        format: 'cjs',
-        minify: true,
+        // As the stack bundles them (lib/constructs/handler-bundle.ts), without the source map.
+        ...HANDLER_BUNDLE_OPTIONS,
+        sourcemap: false,
         outfile,
-        logLevel: 'silent',
       });
       const samples = Array.from({ length: runs }, () =>
         JSON.parse(
