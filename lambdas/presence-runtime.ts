@@ -4,6 +4,7 @@ import { ManagementApiPublisher } from './adapters/management-api-publisher';
 import { getDocumentClient, getEventBridgeClient, getManagementApiClient } from './clients';
 import { once, readPresenceRuntimeConfig, readStoreConfig } from './config';
 import type { ConnectionStore } from './core/connection-store';
+import type { ConnectionAge } from './core/deliver';
 import type { Logger } from './core/logger';
 import { channelAnnouncer, leavingPresence, type PresenceAnnouncer, type PresenceDeps, type PresenceEventSink } from './core/presence';
 import { connectionStore } from './stores';
@@ -21,7 +22,7 @@ function presenceEvents(eventBusName: string | undefined): PresenceEventSink | u
  * created once per container. The announcer's settings (CALLBACK_URL, DELIVERY_CONCURRENCY, EVENT_BUS_NAME)
  * are read at the first presence change, so a connection that never joined one needs none of them.
  */
-export function presenceRuntime(logger: Logger): () => { readonly presence: PresenceDeps; readonly store: ConnectionStore } {
+export function presenceRuntime(logger: Logger): () => { readonly presence: PresenceDeps; readonly store: ConnectionStore & Partial<ConnectionAge> } {
   return once(() => {
     const announcing = once(() => {
       const c = readPresenceRuntimeConfig();

@@ -1,6 +1,7 @@
 import { MAX_PRESENCE_INFO_BYTES, mayPublish, presenceInfoOf } from '../../../shared/auth';
 import { validateDetail } from '../../../lambdas/core/validate-detail';
-import { presenceMember, withinBytes } from '../../../lambdas/core/presence';
+import { leavingPresence, presenceMember, withinBytes } from '../../../lambdas/core/presence';
+import { InMemoryConnectionStore } from '../../support/in-memory-connection-store';
 
 describe('publish permission', () => {
   const who = { userId: 'alice', publish: ['chat-*'], channels: ['private-team-*'] };
@@ -48,5 +49,15 @@ describe('channel push fields', () => {
     [{ channel: 'chat', data: 1, excludeConnectionId: 5 }],
   ])('refuses %j as InvalidField', (detail) => {
     expect(validateDetail(event(detail))).toMatchObject({ ok: false, error: { code: 'InvalidField' } });
+  });
+});
+
+describe('the registry that leaves presence channels first', () => {
+  it('keeps the registration time, so a 410 in the handshake is not taken for a gone connection', async () => {
+    const store = new InMemoryConnectionStore();
+    const withAge = Object.assign(store, { connectedAt: async (id: string) => (id === 'c1' ? 1234 : undefined) });
+    const wrapped = leavingPresence(withAge, () => { throw new Error('not used'); });
+    expect(await wrapped.connectedAt!('c1')).toBe(1234);
+    expect(leavingPresence(new InMemoryConnectionStore(), () => { throw new Error('not used'); }).connectedAt).toBeUndefined();
   });
 });
