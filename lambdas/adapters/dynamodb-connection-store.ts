@@ -79,13 +79,17 @@ export class DynamoDbConnectionStore implements ConnectionStore, FrameGate {
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: '#pk = :pk AND #sk = :sk',
-          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey, '#at': 'connectedAt' },
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey, '#at': 'connectedAt', '#n': META.messageCount },
           ExpressionAttributeValues: { ':pk': keys.connection(connectionId), ':sk': keys.meta },
-          ProjectionExpression: '#at',
+          ProjectionExpression: '#at, #n',
           ConsistentRead: true,
         }),
       );
-      const value = answer.Items?.[0]?.connectedAt;
+      const item = answer.Items?.[0];
+      // A connection that has sent a frame is past its handshake ($default runs on open connections only):
+      // its 410 means gone, whatever its age.
+      if (item === undefined || item[META.messageCount] !== undefined) return undefined;
+      const value = item.connectedAt;
       return typeof value === 'number' ? value : undefined;
     });
   }

@@ -36,7 +36,10 @@ export interface DeliverOptions {
 
 /** When a connection was registered, to tell a connection still in its handshake from one that is gone. */
 export interface ConnectionAge {
-  /** Epoch ms of the connection's handshake (`connectedAt` of its record), or undefined when it has no record. */
+  /**
+   * Epoch ms of the connection's handshake (`connectedAt` of its record) while it may still be in it; undefined
+   * when it has no record, or has sent a frame already (then it was open, and a 410 means gone).
+   */
   connectedAt(connectionId: string): Promise<number | undefined>;
 }
 

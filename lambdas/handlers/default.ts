@@ -66,7 +66,8 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<{
                 joinPresence(channel, connectionId, { userId: gate.userId!, ...(gate.info !== undefined ? { info: gate.info } : {}) }, presenceOptions(), presence().presence),
               leave: (channel) => leavePresence(channel, connectionId, gate.userId!, presence().presence),
             },
-            publish: (frame) => clientPublish(frame, { ...gate, connectionId }, { sequencer: replay(), bus: bus(), logger }),
+            // The bus is read when a valid publish is put, so a malformed one gets its typed error first.
+            publish: (frame) => clientPublish(frame, { ...gate, connectionId }, { sequencer: replay(), bus: { put: (detail) => bus().put(detail) }, logger }),
           },
         );
   } catch (error) {
