@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Audience } from '../../shared/events';
 import { META, TABLE, keys, shardOf } from '../../shared/table-schema';
+import { queryPages } from './query-pages';
 import { fullJitterDelay, sleep as realSleep } from '../core/backoff';
 import type { ConnectionRegistration, ConnectionStore, SubscribeResult } from '../core/connection-store';
 import { StoreError, TooManySubscriptionsError, UnknownConnectionError } from '../core/errors';
@@ -299,19 +300,8 @@ export class DynamoDbConnectionStore implements ConnectionStore, FrameGate {
   }
 
   /** Every page of a query, following LastEvaluatedKey to the end. */
-  private async *query(input: QueryCommandInput): AsyncGenerator<Record<string, unknown>[]> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          ...input,
-          ...(this.options.queryPageSize ? { Limit: this.options.queryPageSize } : {}),
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      startKey = page.LastEvaluatedKey;
-      yield page.Items ?? [];
-    } while (startKey);
+  private query(input: QueryCommandInput): AsyncGenerator<Record<string, unknown>[]> {
+    return queryPages(this.client, input, this.options.queryPageSize);
   }
 
   private async deleteBatch(batch: Key[]): Promise<void> {

@@ -1,4 +1,5 @@
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryPages } from './query-pages';
+import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PRESENCE_CHANNEL_PREFIX } from '../../shared/auth';
 import { TABLE, keys, presenceKeys } from '../../shared/table-schema';
 import type { PresenceMember } from '../../shared/protocol';
@@ -109,27 +110,22 @@ export class DynamoDbPresenceStore implements PresenceStore {
     const members: PresenceMember[] = [];
     let count = 0;
     await storeCall('Presence store members', async () => {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: '#pk = :pk',
-            // Expired members may linger until DynamoDB's TTL deletes them: never listed, never counted.
-            FilterExpression: '#ttl > :now',
-            ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#ttl': TABLE.ttlAttribute, '#u': 'userId', '#info': presenceKeys.info },
-            ExpressionAttributeValues: { ':pk': presenceKeys.channel(channel), ':now': nowSeconds },
-            ProjectionExpression: '#u, #info',
-            ConsistentRead: true,
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        );
-        for (const item of page.Items ?? []) {
+      const pages = queryPages(this.client, {
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        // Expired members may linger until DynamoDB's TTL deletes them: never listed, never counted.
+        FilterExpression: '#ttl > :now',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#ttl': TABLE.ttlAttribute, '#u': 'userId', '#info': presenceKeys.info },
+        ExpressionAttributeValues: { ':pk': presenceKeys.channel(channel), ':now': nowSeconds },
+        ProjectionExpression: '#u, #info',
+        ConsistentRead: true,
+      });
+      for await (const items of pages) {
+        for (const item of items) {
           count++;
           if (members.length < limit) members.push(presenceMember(item.userId as string, item[presenceKeys.info] as string | undefined));
         }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      }
     });
     return { members, count };
   }
@@ -138,25 +134,20 @@ export class DynamoDbPresenceStore implements PresenceStore {
     const channels: string[] = [];
     let userId: string | undefined;
     await storeCall('Presence store membershipsOf', async () => {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey, '#u': 'userId', '#ch': 'channel' },
-            ExpressionAttributeValues: { ':pk': keys.connection(connectionId) },
-            ProjectionExpression: '#sk, #u, #ch',
-            ConsistentRead: true,
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        );
-        for (const item of page.Items ?? []) {
+      const pages = queryPages(this.client, {
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey, '#u': 'userId', '#ch': 'channel' },
+        ExpressionAttributeValues: { ':pk': keys.connection(connectionId) },
+        ProjectionExpression: '#sk, #u, #ch',
+        ConsistentRead: true,
+      });
+      for await (const items of pages) {
+        for (const item of items) {
           if (item[TABLE.sortKey] === keys.meta && typeof item.userId === 'string') userId = item.userId;
           if (typeof item.channel === 'string' && item.channel.startsWith(PRESENCE_CHANNEL_PREFIX)) channels.push(item.channel);
         }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      }
     });
     return { ...(userId !== undefined ? { userId } : {}), channels };
   }
