@@ -131,7 +131,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const sqs = running.add(await step('sqs', () => startSqs(model, { endpointUrl: ports.aws.url, deadLetterQueues: deadLetterQueuesOf(model), events, log: prefixed(log, 'sqs       ') })));
     const lambda = running.add(await step('lambda', () => startLambda(model, { awsEndpointUrl: ports.aws.url, sqs, reportLines: opts.verbose ?? false, asyncRetryDelayMs: opts.asyncRetryDelayMs, events, onFunctionLine, log })));
     const eventBridge = running.add(await step('eventbridge', () => startEventBridge(model, { lambda, sqs, retryBaseDelayMs: opts.eventBridgeRetryBaseDelayMs, events, log })));
-    const iam = (opts.iam ?? true) ? new LocalIam(model, prefixed(log, 'iam       ')) : undefined;
+    const iam = (opts.iam ?? true) ? new LocalIam(model, prefixed(log, 'iam       '), events) : undefined;
     const aws = running.add(await step('aws endpoint', () => startAwsEndpoint({
       port: ports.aws, services: [eventBridge.api, sqs.api], dynamodb: dynamodb.api, log: awsLog(opts, log), authorize: iam && endpointAuthorizer(iam),
     })));
