@@ -4,9 +4,10 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { PushError } from '../shared/errors';
+import { DynamoDbJsonClient } from './adapters/dynamodb-json-client';
 import { createManagementApiClient } from './adapters/management-api-publisher';
 import { SignedPostPublisher } from './adapters/signed-post-publisher';
+import { readAwsRequestConfig } from './config';
 
 /*
  * The SDK clients, created once per container on first use. Endpoints are never hard-coded: the SDK
@@ -17,6 +18,7 @@ import { SignedPostPublisher } from './adapters/signed-post-publisher';
  */
 
 let documentClient: DynamoDBDocumentClient | undefined;
+let dynamoDbJsonClient: DynamoDbJsonClient | undefined;
 let sqsClient: SQSClient | undefined;
 let eventBridgeClient: EventBridgeClient | undefined;
 const managementClients = new Map<string, ApiGatewayManagementApiClient>();
@@ -62,10 +64,20 @@ export function getSignedPostPublisher(endpoint: string, maxSockets: number): Si
   const key = `${endpoint} ${maxSockets}`;
   let publisher = signedPublishers.get(key);
   if (!publisher) {
-    const region = process.env.AWS_REGION?.trim();
-    if (!region) throw new PushError('InvalidConfig', 'AWS_REGION is not set: posts to connections are signed for the function\'s region');
-    publisher = new SignedPostPublisher({ endpoint, region, credentials: defaultProvider(), maxSockets });
+    publisher = new SignedPostPublisher({ endpoint, region: readAwsRequestConfig().region, credentials: defaultProvider(), maxSockets });
     signedPublishers.set(key, publisher);
   }
   return publisher;
+}
+
+/**
+ * The lean DynamoDB client of the per-frame call (the rate limit): requests signed with the SDK's signer,
+ * with the SDK's credential chain, to the endpoint the SDK would use.
+ */
+export function getDynamoDbJsonClient(): DynamoDbJsonClient {
+  if (!dynamoDbJsonClient) {
+    const c = readAwsRequestConfig();
+    dynamoDbJsonClient = new DynamoDbJsonClient({ endpoint: c.dynamodbEndpoint, region: c.region, credentials: defaultProvider() });
+  }
+  return dynamoDbJsonClient;
 }

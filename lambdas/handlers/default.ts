@@ -12,7 +12,7 @@ import { clientPublish, publishRequestId } from '../core/client-publish';
 import { EventBridgePushBus } from '../adapters/eventbridge-push-bus';
 import { describeError } from '../core/logger';
 import { createLogger } from '../logger';
-import { connectionStore, occupancyTracked, stackEvents } from '../stores';
+import { connectionStore, frameGate, occupancyTracked, stackEvents } from '../stores';
 import { presenceRuntime } from '../presence-runtime';
 import { joinPresence, leavePresence } from '../core/presence';
 
@@ -43,7 +43,7 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<{
     const c = config();
     const body = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
     // Counted (rate limit) and authorized from the connection's meta item in one UpdateItem.
-    const gate = await admitFrame(connectionId, { gate: connectionStore(), maxPerMinute: c.maxMessagesPerMinute });
+    const gate = await admitFrame(connectionId, { gate: frameGate(), maxPerMinute: c.maxMessagesPerMinute });
     const forward = stackEvents();
     reply = !gate.ok
       ? withReplyTo(gate.reply, publishRequestId(body))

@@ -12,6 +12,7 @@ import { LOCAL_REGION, type AwsRawService } from '../aws-wire';
 import { LocalDynamoDbError } from './errors';
 import { TtlRegistry } from './ttl-registry';
 import { sweepExpiredItems } from './ttl-sweeper';
+import { DYNAMODB_TARGET_PREFIX } from '../../shared/dynamodb-wire';
 
 // dynalite ships no type declarations: it is a factory of an http.Server whose 'request' listener is the API.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -37,7 +38,7 @@ export type LocalCreateTableInput = CreateTableCommandInput & {
 };
 
 /** `X-Amz-Target` prefix of DynamoDB's JSON protocol (API version 2012-08-10). */
-export const DYNAMODB_PREFIX = 'DynamoDB_20120810';
+export const DYNAMODB_PREFIX = DYNAMODB_TARGET_PREFIX;
 const RESOURCE_NOT_FOUND = 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException';
 const VALIDATION = 'com.amazon.coral.validate#ValidationException';
 
