@@ -4,7 +4,7 @@ import { PRESENCE_CHANNEL_PREFIX } from '../../shared/auth';
 import { TABLE, keys, presenceKeys } from '../../shared/table-schema';
 import type { PresenceMember } from '../../shared/protocol';
 import { presenceMember } from '../core/presence';
-import type { PresenceSnapshot, PresenceStore } from '../core/presence-store';
+import type { ExpiredMember, PresenceSnapshot, PresenceStore } from '../core/presence-store';
 import { storeCall } from './store-call';
 
 function conditionFailed(error: unknown): boolean {
@@ -106,28 +106,55 @@ export class DynamoDbPresenceStore implements PresenceStore {
     });
   }
 
-  async members(channel: string, limit: number, nowSeconds: number): Promise<PresenceSnapshot> {
+  async members(channel: string, limit: number, nowSeconds: number): Promise<PresenceSnapshot & { expired: ExpiredMember[] }> {
     const members: PresenceMember[] = [];
+    const expired: ExpiredMember[] = [];
     let count = 0;
     await storeCall('Presence store members', async () => {
       const pages = queryPages(this.client, {
         TableName: this.tableName,
         KeyConditionExpression: '#pk = :pk',
-        // Expired members may linger until DynamoDB's TTL deletes them: never listed, never counted.
-        FilterExpression: '#ttl > :now',
-        ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#ttl': TABLE.ttlAttribute, '#u': 'userId', '#info': presenceKeys.info },
-        ExpressionAttributeValues: { ':pk': presenceKeys.channel(channel), ':now': nowSeconds },
-        ProjectionExpression: '#u, #info',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#ttl': TABLE.ttlAttribute, '#u': 'userId', '#info': presenceKeys.info, '#conns': presenceKeys.connections },
+        ExpressionAttributeValues: { ':pk': presenceKeys.channel(channel) },
+        ProjectionExpression: '#u, #info, #ttl, #conns',
         ConsistentRead: true,
       });
       for await (const items of pages) {
         for (const item of items) {
+          const info = item[presenceKeys.info] as string | undefined;
+          // Expired members may linger until DynamoDB's TTL deletes them: never listed, never counted.
+          if (typeof item[TABLE.ttlAttribute] === 'number' && (item[TABLE.ttlAttribute] as number) <= nowSeconds) {
+            const conns = item[presenceKeys.connections];
+            const connectionId = conns instanceof Set ? ([...conns][0] as string | undefined) : undefined;
+            expired.push({ userId: item.userId as string, ...(info !== undefined ? { info } : {}), ...(connectionId !== undefined ? { connectionId } : {}) });
+            continue;
+          }
           count++;
-          if (members.length < limit) members.push(presenceMember(item.userId as string, item[presenceKeys.info] as string | undefined));
+          if (members.length < limit) members.push(presenceMember(item.userId as string, info));
         }
       }
     });
-    return { members, count };
+    return { members, count, expired };
+  }
+
+  async removeExpired(channel: string, userId: string, nowSeconds: number): Promise<boolean> {
+    return storeCall('Presence store removeExpired', async () => {
+      try {
+        await this.client.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: { [TABLE.partitionKey]: presenceKeys.channel(channel), [TABLE.sortKey]: presenceKeys.member(userId) },
+            ConditionExpression: '#ttl <= :now',
+            ExpressionAttributeNames: { '#ttl': TABLE.ttlAttribute },
+            ExpressionAttributeValues: { ':now': nowSeconds },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (conditionFailed(error)) return false; // rejoined meanwhile, or another caller removed it
+        throw error;
+      }
+    });
   }
 
   async membershipsOf(connectionId: string): Promise<{ userId?: string; channels: string[] }> {
