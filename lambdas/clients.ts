@@ -1,11 +1,9 @@
-import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { DynamoDbJsonClient } from './adapters/dynamodb-json-client';
-import { createManagementApiClient } from './adapters/management-api-publisher';
 import { SignedPostPublisher } from './adapters/signed-post-publisher';
 import { readAwsRequestConfig } from './config';
 
@@ -13,15 +11,15 @@ import { readAwsRequestConfig } from './config';
  * The SDK clients, created once per container on first use. Endpoints are never hard-coded: the SDK
  * itself honours AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_DYNAMODB / _SQS / _EVENTBRIDGE) from the environment, which is
  * how the local cloud and the tests point them at local services. The management API is the one
- * exception: its endpoint is the stage's CALLBACK_URL, given by the stack. Posts on the delivery hot path
- * go through the signed-post publisher instead of the SDK's management-API client (CPU per post).
+ * exception: its endpoint is the stage's CALLBACK_URL, given by the stack. Every post (pushes and presence
+ * announcements) goes through the signed-post publisher instead of the SDK's management-API client, and each
+ * frame's rate-limit call through the lean DynamoDB client (CPU per call: `npm run bench -- --post-cpu`).
  */
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let dynamoDbJsonClient: DynamoDbJsonClient | undefined;
 let sqsClient: SQSClient | undefined;
 let eventBridgeClient: EventBridgeClient | undefined;
-const managementClients = new Map<string, ApiGatewayManagementApiClient>();
 const signedPublishers = new Map<string, SignedPostPublisher>();
 
 /** The DynamoDB document client (undefined attributes are dropped). */
@@ -42,17 +40,6 @@ export function getSqsClient(): SQSClient {
 export function getEventBridgeClient(): EventBridgeClient {
   eventBridgeClient ??= new EventBridgeClient({});
   return eventBridgeClient;
-}
-
-/** The management-API client of a stage, with `maxSockets` keep-alive sockets. */
-export function getManagementApiClient(endpoint: string, maxSockets: number): ApiGatewayManagementApiClient {
-  const key = `${endpoint} ${maxSockets}`;
-  let client = managementClients.get(key);
-  if (!client) {
-    client = createManagementApiClient({ endpoint, maxSockets });
-    managementClients.set(key, client);
-  }
-  return client;
 }
 
 /**
