@@ -253,22 +253,6 @@ export function isJwksUrl(v: string): boolean {
  */
 export const CONFIG_KEYS = {
   /**
-   * How pushes reach clients. `apigateway`: an API Gateway WebSocket API, a DynamoDB registry of connections
-   * and push functions (every feature). `appsync`: an AppSync GraphQL API whose `onPush(channel)` subscribers
-   * get the bus's channel pushes through EventBridge's AppSync target; no registry and no push function, but
-   * only channel (and broadcast) pushes: no user or connection targets, replay, presence or client messages.
-   * @default 'apigateway'
-   */
-  transport: key<Transport>({
-    kind: 'string',
-    default: 'apigateway',
-    example: 'appsync',
-    read: (value, reject) => {
-      if (typeof value === 'string' && (TRANSPORTS as readonly string[]).includes(value)) return value as Transport;
-      return reject('Expected "apigateway" (API Gateway WebSocket API) or "appsync" (AppSync GraphQL subscriptions)');
-    },
-  }),
-  /**
    * Name of the WebSocket API stage, the last segment of `wss://…/<stage>`.
    * @default 'prod'
    */
@@ -569,6 +553,22 @@ export const CONFIG_KEYS = {
    * @default true
    */
   lifecycleEvents: flag(true),
+  /**
+   * How pushes reach clients. `apigateway`: an API Gateway WebSocket API, a DynamoDB registry of connections
+   * and push functions (every feature). `appsync`: an AppSync GraphQL API whose `onPush(channel)` subscribers
+   * get the bus's channel pushes through EventBridge's AppSync target; no registry and no push function, but
+   * only channel (and broadcast) pushes: no user or connection targets, replay, presence or client messages.
+   * @default 'apigateway'
+   */
+  transport: key<Transport>({
+    kind: 'string',
+    default: 'apigateway',
+    example: 'appsync',
+    read: (value, reject) => {
+      if (typeof value === 'string' && (TRANSPORTS as readonly string[]).includes(value)) return value as Transport;
+      return reject('Expected "apigateway" (API Gateway WebSocket API) or "appsync" (AppSync GraphQL subscriptions)');
+    },
+  }),
 } satisfies Record<string, ConfigKey<unknown>>;
 
 /** Name of a configuration key. */

@@ -5,6 +5,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import {
   APPSYNC_BROADCAST_CHANNEL,
@@ -161,6 +162,14 @@ export class AppSyncPush extends Construct {
     // Set on the L1: the L2's logConfig adds a LogRetention custom resource (a Lambda function) for the group.
     // Errors only, and without request/response content: logs never contain message payloads.
     cfnApi.logConfig = { cloudWatchLogsRoleArn: logsRole.roleArn, fieldLogLevel: 'ERROR', excludeVerboseContent: true };
+    NagSuppressions.addResourceSuppressions(cfnApi, [
+      {
+        id: 'AwsSolutions-ASC3',
+        reason:
+          'Request logging is on (CloudWatch Logs, errors, with its own role); only verbose content is excluded, on purpose: ' +
+          'it holds the evaluated resolver code, i.e. the pushed payloads, and logs never contain message payloads.',
+      },
+    ]);
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       // AppSync writes to this fixed name (https://docs.aws.amazon.com/appsync/latest/devguide/monitoring.html#setup-and-configuration).
       logGroupName: `/aws/appsync/apis/${this.api.apiId}`,
