@@ -15,7 +15,6 @@ import { NagSuppressions } from 'cdk-nag';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../shared/env';
-import { TransportMismatchError } from '../shared/errors';
 import { DEFAULT_METRICS_NAMESPACE } from '../lambdas/config';
 import { METRIC_NAMES, METRIC_SERVICES } from '../lambdas/core/metrics';
 import { checkPropNames, CONFIG_KEY_NAMES, InvalidConfigError, parseConfig, type PushStackConfig } from './config';
@@ -28,6 +27,7 @@ import { NodeFunction } from './constructs/node-function';
 import { PushWebSocketApi } from './constructs/websocket-api';
 import { AppSyncPush } from './constructs/appsync-push';
 import { resolveEventBus } from './constructs/event-bus';
+import { TransportMismatchError } from './transport-error';
 
 /** Properties of {@link WebSocketPush} beyond the configuration keys. */
 export interface WebSocketPushResourceProps {
