@@ -14,6 +14,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { NagSuppressions } from 'cdk-nag';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { APPSYNC_BROADCAST_CHANNEL } from '../shared/appsync';
 import { ENV } from '../shared/env';
 import { DEFAULT_METRICS_NAMESPACE } from '../lambdas/config';
 import { METRIC_NAMES, METRIC_SERVICES } from '../lambdas/core/metrics';
@@ -219,12 +220,12 @@ export class WebSocketPush extends Construct {
       this.alarmTopic = alarmTopic(this, props, config);
       this.monitoring = new Monitoring(this, 'Monitoring', {
         deadLetterQueues: { Push: appSync.deadLetterQueue },
-        functions: {},
+        functions: { AppSyncRelay: appSync.relayFunction },
         alarmActions: this.alarmTopic ? [new SnsAction(this.alarmTopic)] : [],
       });
       Annotations.of(this).addInfo(
         `websocket-push: AppSync transport: clients subscribe to onPush(channel) with ${appSync.clientAuth.join(' or ')}; ` +
-          'only channel and broadcast pushes are delivered (userId and connectionId pushes go to the dead-letter queue).',
+          `only channel pushes, and broadcasts on channel ${APPSYNC_BROADCAST_CHANNEL}, are delivered (userId and connectionId pushes go to the dead-letter queue).`,
       );
       return;
     }

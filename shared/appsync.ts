@@ -3,9 +3,10 @@
  * runs, the resolver behind it, and the stack's output names. Defined once here; the CDK construct
  * (`lib/constructs/appsync-push.ts`), the local cloud and the client import them.
  *
- * Flow: a `WebSocketPush` event with a `channel` → an EventBridge rule whose target is the AppSync API
- * (https://docs.aws.amazon.com/eventbridge/latest/userguide/target-appsync.html) → the `push` mutation (IAM
- * only, on a NONE data source: no table) → every `onPush(channel)` subscriber of that channel.
+ * Flow: a `WebSocketPush` event with a `channel` (or `broadcast: true`) → the relay function, which encodes
+ * its `data` (see {@link APPSYNC_RELAY_DETAIL_TYPE}) → a `WebSocketPushAppSync` event → an EventBridge rule
+ * whose target is the AppSync API (https://docs.aws.amazon.com/eventbridge/latest/userguide/target-appsync.html)
+ * → the `push` mutation (IAM only, on a NONE data source: no table) → every `onPush(channel)` subscriber.
  */
 
 /** Type, field and argument names of the schema: fixed, clients rely on them. */
@@ -100,20 +101,35 @@ export const PUSH_RESOLVER_CODE = [
 export const APPSYNC_BROADCAST_CHANNEL = '*';
 
 /**
- * Variables of the push mutation, as the rule target's input transformer fills them. `data` is placed
- * unquoted: EventBridge inserts a JSON value as is, and inside quotes it strips an object's inner quotes
- * instead of escaping them, so it cannot turn an arbitrary JSON value into a JSON string
+ * Why a relay: AppSync takes an `AWSJSON` value as a JSON *string* ("A JSON string", and AWS's own AppSync
+ * simulator refuses anything else: https://docs.aws.amazon.com/appsync/latest/devguide/scalars.html,
+ * https://github.com/aws-amplify/amplify-cli/blob/dev/packages/amplify-appsync-simulator/src/schema/appsync-scalars/index.ts), and an
+ * EventBridge input transformer cannot make one out of an arbitrary `detail.data`: it inserts values without
+ * escaping them, and strips an object's inner quotes when it is placed inside a string
  * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html, "Common issues").
+ * So a small function (`lambdas/handlers/appsync-relay.ts`) validates each channel or broadcast push, encodes
+ * its `data` with `JSON.stringify`, and puts the mutation's variables back on the bus as the `detail` of an
+ * {@link APPSYNC_RELAY_DETAIL_TYPE} event; the AppSync target passes that `detail` (`InputPath: $.detail`, no
+ * template, so nothing is re-escaped) as the variables.
  */
-export const PUSH_VARIABLE_PATHS = {
-  id: '$.id',
-  channel: '$.detail.channel',
-  data: '$.detail.data',
-} as const;
+export const APPSYNC_RELAY_DETAIL_TYPE = 'WebSocketPushAppSync';
+
+/** `detail` of an {@link APPSYNC_RELAY_DETAIL_TYPE} event: exactly the push mutation's variables. */
+export interface AppSyncPushVariables {
+  readonly channel: string;
+  /** The message id: the detail's `id` when given, else the event's. */
+  readonly id: string;
+  /** The push's `data`, JSON-encoded (an `AWSJSON` value). */
+  readonly data: string;
+}
+
+/** The input path of the AppSync target: the relayed event's `detail` is the variables. */
+export const PUSH_VARIABLES_INPUT_PATH = '$.detail';
 
 /**
  * Pushes this transport cannot deliver, each sent to the dead-letter queue as `{ reason, code, event }` (the
- * shape the push function uses on the API Gateway transport) by a rule of its own. Texts contain no `"`, `<`
+ * shape the push function uses on the API Gateway transport) by a rule of its own; the relay sends every
+ * other undeliverable push there itself, with `validateDetail`'s reason (no audience, a bad channel, …). Texts contain no `"`, `<`
  * or `>`: they are literal parts of an EventBridge input template.
  */
 export const APPSYNC_UNDELIVERABLE = {
@@ -126,10 +142,6 @@ export const APPSYNC_UNDELIVERABLE = {
     code: 'UnsupportedAudience',
     reason:
       'connectionId pushes need the apigateway transport: AppSync connections have no id a service can address. Push to a channel instead.',
-  },
-  noAudience: {
-    code: 'NoAudience',
-    reason: 'the detail names no channel (and is not broadcast: true); add a channel, e.g. detail.channel = news.',
   },
 } as const;
 export type AppSyncUndeliverable = keyof typeof APPSYNC_UNDELIVERABLE;

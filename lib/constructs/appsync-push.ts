@@ -3,24 +3,27 @@ import * as appsync from 'aws-cdk-lib/aws-appsync';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import {
-  APPSYNC_BROADCAST_CHANNEL,
   APPSYNC_NAMES,
   APPSYNC_UNDELIVERABLE,
   appSyncSchema,
   PUSH_MUTATION_OPERATION,
   PUSH_RESOLVER_CODE,
-  PUSH_VARIABLE_PATHS,
+  PUSH_VARIABLES_INPUT_PATH,
+  APPSYNC_RELAY_DETAIL_TYPE,
   type AppSyncClientAuth,
   type AppSyncUndeliverable,
 } from '../../shared/appsync';
-import { PUSH_DETAIL_TYPE } from '../../shared/events';
+import { ENV } from '../../shared/env';
+import { PUSH_DETAIL_TYPE, STACK_EVENT_SOURCE } from '../../shared/events';
 import { InvalidConfigError } from '../config';
 import { createDeadLetterQueue } from './dead-letter-queue';
+import { NodeFunction } from './node-function';
 
 /** Longest and shortest API key lifetime AppSync accepts: 1 to 365 days (the key is refused outside them). */
 const MAX_API_KEY_DAYS = 365;
@@ -59,12 +62,12 @@ export interface AppSyncPushProps {
    */
   readonly apiKeyExpiry?: Duration;
   /**
-   * Retention of the API's log group (errors only, without request or response content).
+   * Retention of the API's log group (errors only, without request or response content) and the relay's.
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * How many times EventBridge retries running the mutation (0 to 185).
+   * How many times EventBridge retries invoking the relay and running the mutation (0 to 185).
    * @default 8
    */
   readonly deliveryRetryAttempts?: number;
@@ -76,14 +79,17 @@ export interface AppSyncPushProps {
 }
 
 /**
- * The AppSync transport: a GraphQL API whose `onPush(channel)` subscribers receive the bus's channel pushes.
- * EventBridge itself runs the `push` mutation (its native AppSync target, with a role allowed that one field,
- * a retry policy and the dead-letter queue); the mutation's resolver is a NONE data source that returns its
- * arguments, which AppSync publishes to the subscriptions of that channel. No table and no function.
+ * The AppSync transport: a GraphQL API whose `onPush(channel)` subscribers receive the bus's channel pushes
+ * (and broadcasts, on channel `*`). EventBridge itself runs the `push` mutation (its native AppSync target,
+ * with a role allowed that one field, a retry policy and the dead-letter queue); the mutation's resolver is a
+ * NONE data source that returns its arguments, which AppSync publishes to the subscriptions of that channel.
+ * No table. One small function, the relay, sits between the push and the mutation: AppSync takes `data` as a
+ * JSON string and EventBridge cannot encode one (see APPSYNC_RELAY_DETAIL_TYPE in `shared/appsync.ts`).
  *
- * `WebSocketPush` events the API cannot deliver (a `userId` or `connectionId` audience, or no audience) match
- * rules of their own that put them, with their reason, on the dead-letter queue; the queue's policy lets only
- * these rules (and the push rules' dead-letter configuration) send to it.
+ * `WebSocketPush` events with a `userId` or `connectionId` audience match rules of their own that put them,
+ * with their reason, on the dead-letter queue; the relay dead-letters every other push it cannot deliver (no
+ * audience, a bad channel, no data), with `validateDetail`'s reason. The queue's policy lets only these rules
+ * (and the other rules' dead-letter configuration) send to it; the relay sends with its role's permission.
  */
 export class AppSyncPush extends Construct {
   /** The GraphQL API. */
@@ -96,15 +102,17 @@ export class AppSyncPush extends Construct {
   public readonly apiKey?: appsync.CfnApiKey;
   /** The client authorization modes, the API's default first. */
   public readonly clientAuth: readonly AppSyncClientAuth[];
-  /** The rule whose target runs the mutation for channel pushes. */
+  /** The rule that sends every push without a user or connection audience to the relay function. */
   public readonly pushRule: events.Rule;
-  /** The rule whose target runs the mutation for `broadcast: true` pushes, on channel `*`. */
-  public readonly broadcastRule: events.Rule;
+  /** The rule whose target, the AppSync API, runs the push mutation with the relayed variables. */
+  public readonly mutationRule: events.Rule;
+  /** The relay: validates a push, JSON-encodes its `data`, and puts the mutation's variables on the bus. */
+  public readonly relayFunction: NodeFunction;
   /** The rules that put undeliverable pushes on the dead-letter queue, by reason. */
   public readonly undeliverableRules: Readonly<Record<AppSyncUndeliverable, events.Rule>>;
   /** The role EventBridge assumes to run the mutation: `appsync:GraphQL` on `Mutation.push` only. */
   public readonly eventsRole: iam.Role;
-  /** Pushes that could not be delivered: undeliverable ones with their reason, and failed mutations. */
+  /** Pushes that could not be delivered: undeliverable and invalid ones with their reason, failed relays and mutations. */
   public readonly deadLetterQueue: sqs.Queue;
   /** The API's log group. */
   public readonly logGroup: logs.LogGroup;
@@ -192,7 +200,7 @@ export class AppSyncPush extends Construct {
     this.deadLetterQueue = createDeadLetterQueue(
       this,
       'DeadLetterQueue',
-      'This queue is itself the dead-letter queue: of the push rules\' AppSync targets and of undeliverable pushes.',
+      'This queue is itself the dead-letter queue: of the rules\' targets, of the relay function (on-failure destination) and of undeliverable pushes.',
     );
 
     // Least privilege: the one mutation field (https://docs.aws.amazon.com/appsync/latest/devguide/security-authz.html#aws-iam-authorization).
@@ -207,40 +215,53 @@ export class AppSyncPush extends Construct {
       }),
     );
 
-    const pushTarget = (channel: string) =>
-      new targets.AppSync(this.api, {
-        graphQLOperation: PUSH_MUTATION_OPERATION,
-        // The input becomes the operation's variables. `data` goes in unquoted, as the JSON value it is (see
-        // PUSH_VARIABLE_PATHS); strings are quoted by EventBridge.
-        variables: events.RuleTargetInput.fromObject({
-          channel,
-          id: events.EventField.fromPath(PUSH_VARIABLE_PATHS.id),
-          data: events.EventField.fromPath(PUSH_VARIABLE_PATHS.data),
-        }),
-        eventRole: this.eventsRole,
-        deadLetterQueue: this.deadLetterQueue,
-        retryAttempts,
-        maxEventAge: props.maxEventAge ?? Duration.hours(1),
-      });
+    // The relay: validates a channel or broadcast push and puts its variables, `data` JSON-encoded, back on
+    // the bus (see APPSYNC_RELAY_DETAIL_TYPE for why EventBridge alone cannot).
+    this.relayFunction = new NodeFunction(this, 'RelayFunction', {
+      handlerFile: 'appsync-relay',
+      description: 'AppSync transport: encodes a push for the push mutation and puts it back on the bus',
+      timeout: Duration.seconds(10),
+      logRetention: props.logRetention,
+      environment: {
+        [ENV.STACK_EVENT_BUS]: props.eventBus.eventBusName,
+        [ENV.DEAD_LETTER_QUEUE_URL]: this.deadLetterQueue.queueUrl,
+      },
+    });
+    props.eventBus.grantPutEventsTo(this.relayFunction);
+    this.deadLetterQueue.grantSendMessages(this.relayFunction);
+    this.relayFunction.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(this.deadLetterQueue) });
     const absent = [{ exists: false }];
+    const maxEventAge = props.maxEventAge ?? Duration.hours(1);
     this.pushRule = new events.Rule(this, 'PushRule', {
       eventBus: props.eventBus,
-      description: `Runs the AppSync push mutation for ${PUSH_DETAIL_TYPE} events with a channel`,
-      eventPattern: { detailType: [PUSH_DETAIL_TYPE], detail: { channel: [{ exists: true }], userId: absent, connectionId: absent } },
-      targets: [pushTarget(events.EventField.fromPath(PUSH_VARIABLE_PATHS.channel))],
+      // Every push without a user or connection audience: the relay delivers it or dead-letters it with the
+      // reason (no audience, a bad channel, no data, …), so none vanishes.
+      description: `Relays ${PUSH_DETAIL_TYPE} events without userId or connectionId to the AppSync transport`,
+      eventPattern: { detailType: [PUSH_DETAIL_TYPE], detail: { userId: absent, connectionId: absent } },
+      targets: [new targets.LambdaFunction(this.relayFunction, { retryAttempts, maxEventAge, deadLetterQueue: this.deadLetterQueue })],
     });
-    this.broadcastRule = new events.Rule(this, 'BroadcastRule', {
+    this.mutationRule = new events.Rule(this, 'MutationRule', {
       eventBus: props.eventBus,
-      description: `Runs the AppSync push mutation on channel ${APPSYNC_BROADCAST_CHANNEL} for broadcast ${PUSH_DETAIL_TYPE} events`,
-      eventPattern: { detailType: [PUSH_DETAIL_TYPE], detail: { broadcast: [true], channel: absent, userId: absent, connectionId: absent } },
-      targets: [pushTarget(APPSYNC_BROADCAST_CHANNEL)],
+      description: `Runs the AppSync push mutation for each ${APPSYNC_RELAY_DETAIL_TYPE} event`,
+      eventPattern: { source: [STACK_EVENT_SOURCE], detailType: [APPSYNC_RELAY_DETAIL_TYPE] },
+      targets: [
+        new targets.AppSync(this.api, {
+          graphQLOperation: PUSH_MUTATION_OPERATION,
+          // The input is the operation's variables: the relayed detail, as is.
+          variables: events.RuleTargetInput.fromEventPath(PUSH_VARIABLES_INPUT_PATH),
+          eventRole: this.eventsRole,
+          deadLetterQueue: this.deadLetterQueue,
+          retryAttempts,
+          maxEventAge,
+        }),
+      ],
     });
 
-    // EventBridge patterns match leaves only (`exists` too), so these name the audience keys, which are strings.
+    // EventBridge patterns match leaves only (`exists` too): a userId or connectionId that is not a string
+    // does not match here, and the relay dead-letters it as an invalid audience.
     const undeliverable: Record<AppSyncUndeliverable, Record<string, unknown>> = {
       userId: { userId: [{ exists: true }] },
       connectionId: { connectionId: [{ exists: true }] },
-      noAudience: { channel: absent, userId: absent, connectionId: absent, broadcast: absent },
     };
     const rules = {} as Record<AppSyncUndeliverable, events.Rule>;
     for (const [name, detail] of Object.entries(undeliverable) as Array<[AppSyncUndeliverable, Record<string, unknown>]>) {

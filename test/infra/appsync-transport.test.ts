@@ -3,21 +3,22 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { buildSchema, parse, validate } from 'graphql';
+import { buildSchema, execute, parse, validate, type GraphQLScalarType } from 'graphql';
 import { InvalidConfigError, parseConfig, readConfig, type PushStackConfig } from '../../lib/config';
 import { TransportMismatchError } from '../../lib/transport-error';
 import { WebSocketPush } from '../../lib/websocket-push';
 import { matchesPattern, validatePattern } from '../../local/eventbridge/pattern';
+import { planAppSyncRelay } from '../../lambdas/core/appsync-relay';
 import {
-  APPSYNC_BROADCAST_CHANNEL,
   APPSYNC_OUTPUTS,
+  APPSYNC_RELAY_DETAIL_TYPE,
   APPSYNC_UNDELIVERABLE,
   appSyncSchema,
   PUSH_MUTATION_OPERATION,
   PUSH_RESOLVER_CODE,
 } from '../../shared/appsync';
-import { PUSH_DETAIL_TYPE } from '../../shared/events';
-import { buildStack, cdkJsonContext, resourcesOf } from './helpers';
+import { PUSH_DETAIL_TYPE, STACK_EVENT_SOURCE } from '../../shared/events';
+import { actionsOf, buildStack, cdkJsonContext, resourcesOf, statementsOf } from './helpers';
 
 const APPSYNC: Partial<PushStackConfig> = { transport: 'appsync' };
 const OIDC: Partial<PushStackConfig> = { transport: 'appsync', authIssuer: 'https://id.example.com', authAudience: 'app-client' };
@@ -46,10 +47,12 @@ function rules(t: Template): Record<string, { id: string; props: Record<string, 
 
 /**
  * The schema as the `graphql` reference implementation sees it, with AppSync's scalars and directives
- * declared (AppSync defines them itself: https://docs.aws.amazon.com/appsync/latest/devguide/scalars.html).
+ * declared (AppSync defines them itself). `AWSJSON` takes "a JSON string"
+ * (https://docs.aws.amazon.com/appsync/latest/devguide/scalars.html), parsed, as AWS's AppSync simulator
+ * does it (amplify-cli, amplify-appsync-simulator/src/schema/appsync-scalars).
  */
 function referenceSchema(text: string) {
-  return buildSchema(
+  const schema = buildSchema(
     [
       'scalar AWSJSON',
       'directive @aws_subscribe(mutations: [String]) on FIELD_DEFINITION',
@@ -59,14 +62,22 @@ function referenceSchema(text: string) {
       text,
     ].join('\n'),
   );
+  const awsJson = schema.getType('AWSJSON') as GraphQLScalarType;
+  awsJson.parseValue = (value: unknown) => {
+    if (typeof value !== 'string') throw new TypeError(`Unable to parse ${String(value)} as valid JSON.`);
+    return JSON.parse(value) as unknown;
+  };
+  awsJson.serialize = (value: unknown) => JSON.stringify(value);
+  return schema;
 }
 
 describe("transport 'appsync'", () => {
   const t = template();
   const api = only(t, 'AWS::AppSync::GraphQLApi');
   const dlq = only(t, 'AWS::SQS::Queue');
+  const relay = only(t, 'AWS::Lambda::Function');
 
-  test('has the AppSync API, the bus, the rules and the dead-letter queue, and no API Gateway, table or function', () => {
+  test('has the AppSync API, the bus, the rules, the relay function and the dead-letter queue, and no API Gateway or table', () => {
     const counts: Record<string, number> = {};
     for (const r of Object.values(t.toJSON().Resources as Record<string, { Type: string }>)) counts[r.Type] = (counts[r.Type] ?? 0) + 1;
     expect(counts).toEqual({
@@ -76,13 +87,16 @@ describe("transport 'appsync'", () => {
       'AWS::AppSync::ApiKey': 1,
       'AWS::AppSync::DataSource': 1,
       'AWS::AppSync::Resolver': 1,
-      'AWS::Logs::LogGroup': 1,
-      'AWS::IAM::Role': 2,
-      'AWS::IAM::Policy': 2,
+      'AWS::Logs::LogGroup': 2,
+      'AWS::IAM::Role': 3,
+      'AWS::IAM::Policy': 3,
+      'AWS::Lambda::Function': 1,
+      'AWS::Lambda::EventInvokeConfig': 1,
+      'AWS::Lambda::Permission': 1,
       'AWS::SQS::Queue': 1,
       'AWS::SQS::QueuePolicy': 1,
-      'AWS::Events::Rule': 5,
-      'AWS::CloudWatch::Alarm': 1,
+      'AWS::Events::Rule': 4,
+      'AWS::CloudWatch::Alarm': 2,
     });
     t.hasResourceProperties('AWS::Events::EventBus', { Name: 'websocket-push' });
   });
@@ -101,7 +115,9 @@ describe("transport 'appsync'", () => {
     t.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'appsync.amazonaws.com' } }] },
     });
-    const logGroup = only(t, 'AWS::Logs::LogGroup');
+    const logGroups = Object.entries(resourcesOf(t, 'AWS::Logs::LogGroup')).filter(([id]) => id.startsWith('AppSyncLogGroup'));
+    expect(logGroups).toHaveLength(1);
+    const logGroup = { id: logGroups[0]![0], props: logGroups[0]![1].Properties };
     expect(logGroup.props).toEqual({
       LogGroupName: { 'Fn::Join': ['', ['/aws/appsync/apis/', { 'Fn::GetAtt': [api.id, 'ApiId'] }]] },
       RetentionInDays: 30,
@@ -172,50 +188,98 @@ describe("transport 'appsync'", () => {
     expect(module.response({ arguments: args, result: payload })).toEqual(args);
   });
 
-  test("the push rule's target is the API's GraphQL endpoint with the mutation, an input transformer, retries and the dead-letter queue", () => {
+  test('the push rule sends every push without a user or connection audience to the relay, with retries and the dead-letter queue', () => {
     const r = rules(t);
-    expect(Object.keys(r).sort()).toEqual(['Broadcast', 'Push', 'UndeliverableConnectionId', 'UndeliverableNoAudience', 'UndeliverableUserId']);
+    expect(Object.keys(r).sort()).toEqual(['Mutation', 'Push', 'UndeliverableConnectionId', 'UndeliverableUserId']);
     expect(r.Push!.props.EventPattern).toEqual({
       'detail-type': [PUSH_DETAIL_TYPE],
-      detail: { channel: [{ exists: true }], userId: [{ exists: false }], connectionId: [{ exists: false }] },
+      detail: { userId: [{ exists: false }], connectionId: [{ exists: false }] },
     });
+    expect(r.Push!.props.EventBusName).toEqual({ Ref: only(t, 'AWS::Events::EventBus').id });
     expect(r.Push!.props.Targets).toEqual([
+      {
+        Id: 'Target0',
+        Arn: { 'Fn::GetAtt': [relay.id, 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 3600 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlq.id, 'Arn'] } },
+      },
+    ]);
+  });
+
+  test('the relay puts on its own bus and sends to the dead-letter queue, and nothing else; its failures go to the queue too', () => {
+    expect(relay.props.Environment.Variables).toEqual({
+      STACK_EVENT_BUS: { Ref: only(t, 'AWS::Events::EventBus').id },
+      DEAD_LETTER_QUEUE_URL: { Ref: dlq.id },
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    // (and writing its own log group, as every NodeFunction)
+    expect(actionsOf(t, relay.id).sort()).toEqual([
+      'events:PutEvents',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
+    const relayLogGroup = Object.keys(resourcesOf(t, 'AWS::Logs::LogGroup')).find((id) => id.startsWith('AppSyncRelayFunction'));
+    for (const s of statementsOf(t, relay.id)) {
+      expect([
+        { 'Fn::GetAtt': [only(t, 'AWS::Events::EventBus').id, 'Arn'] },
+        { 'Fn::GetAtt': [dlq.id, 'Arn'] },
+        { 'Fn::GetAtt': [relayLogGroup, 'Arn'] },
+      ]).toContainEqual(s.Resource);
+    }
+    expect(only(t, 'AWS::Lambda::EventInvokeConfig').props).toMatchObject({
+      FunctionName: { Ref: relay.id },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlq.id, 'Arn'] } } },
+    });
+    t.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [relay.id, 'Arn'] },
+      SourceArn: { 'Fn::GetAtt': [rules(t).Push!.id, 'Arn'] },
+    });
+  });
+
+  test("the mutation rule's target is the API's GraphQL endpoint with the mutation, the relayed detail as variables, retries and the dead-letter queue", () => {
+    const mutation = rules(t).Mutation!.props;
+    expect(mutation.EventPattern).toEqual({ source: [STACK_EVENT_SOURCE], 'detail-type': [APPSYNC_RELAY_DETAIL_TYPE] });
+    expect(mutation.Targets).toEqual([
       {
         Id: 'Target0',
         Arn: { 'Fn::GetAtt': [api.id, 'GraphQLEndpointArn'] },
         RoleArn: { 'Fn::GetAtt': [expect.stringMatching(/EventsRole/), 'Arn'] },
         AppSyncParameters: { GraphQLOperation: PUSH_MUTATION_OPERATION },
-        InputTransformer: {
-          InputPathsMap: { 'detail-channel': '$.detail.channel', id: '$.id', 'detail-data': '$.detail.data' },
-          InputTemplate: '{"channel":<detail-channel>,"id":<id>,"data":<detail-data>}',
-        },
+        // No input template: EventBridge would insert the JSON-encoded data without escaping it.
+        InputPath: '$.detail',
         RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 3600 },
         DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlq.id, 'Arn'] } },
       },
     ]);
-    expect(r.Push!.props.EventBusName).toEqual({ Ref: only(t, 'AWS::Events::EventBus').id });
   });
 
-  test('the broadcast rule pushes broadcast: true events on the documented channel', () => {
-    const push = rules(t).Push!.props.Targets[0];
-    const broadcast = rules(t).Broadcast!.props;
-    expect(broadcast.EventPattern).toEqual({
-      'detail-type': [PUSH_DETAIL_TYPE],
-      detail: { broadcast: [true], channel: [{ exists: false }], userId: [{ exists: false }], connectionId: [{ exists: false }] },
+  test("the relayed detail is what the mutation's variables need; the raw detail's object data is not", () => {
+    const detail = { channel: 'news', data: { headline: 'hi' } };
+    const plan = planAppSyncRelay({ id: 'e-1', detail });
+    expect(plan).toEqual({ kind: 'relay', variables: { channel: 'news', id: 'e-1', data: '{"headline":"hi"}' } });
+    const schema = referenceSchema(only(t, 'AWS::AppSync::GraphQLSchema').props.Definition);
+    const run = (variableValues: Record<string, unknown>) =>
+      execute({ schema, document: parse(PUSH_MUTATION_OPERATION), variableValues, rootValue: { push: (args: unknown) => args } }) as {
+        data?: unknown;
+        errors?: Array<{ message: string }>;
+      };
+    expect(run((plan as Extract<typeof plan, { kind: 'relay' }>).variables as unknown as Record<string, unknown>)).toEqual({
+      data: { push: { channel: 'news', id: 'e-1', data: '{"headline":"hi"}' } },
     });
-    expect(broadcast.Targets).toEqual([
-      {
-        ...push,
-        InputTransformer: {
-          InputPathsMap: { id: '$.id', 'detail-data': '$.detail.data' },
-          InputTemplate: `{"channel":"${APPSYNC_BROADCAST_CHANNEL}","id":<id>,"data":<detail-data>}`,
-        },
-      },
+    // What an input template would hand AppSync: the data as an object, which AWSJSON refuses.
+    expect(run({ ...detail, id: 'e-1' }).errors?.map((e) => e.message)).toEqual([
+      'Variable "$data" got invalid value { headline: "hi" }; Expected type "AWSJSON". Unable to parse [object Object] as valid JSON.',
     ]);
   });
 
   test("EventBridge's role may run exactly the push mutation field, nothing else", () => {
-    const roleId = rules(t).Push!.props.Targets[0].RoleArn['Fn::GetAtt'][0] as string;
+    const roleId = rules(t).Mutation!.props.Targets[0].RoleArn['Fn::GetAtt'][0] as string;
     expect(resourcesOf(t, 'AWS::IAM::Role')[roleId]!.Properties.AssumeRolePolicyDocument).toEqual({
       Version: '2012-10-17',
       Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' } }],
@@ -234,15 +298,11 @@ describe("transport 'appsync'", () => {
     ]);
   });
 
-  test('each undeliverable kind has a rule that puts the event on the dead-letter queue with its reason and code', () => {
+  test('user and connection pushes have a rule each that puts the event on the dead-letter queue with its reason and code', () => {
     const r = rules(t);
     const expected: Record<string, { detail: Record<string, unknown>; entry: (typeof APPSYNC_UNDELIVERABLE)[keyof typeof APPSYNC_UNDELIVERABLE] }> = {
       UndeliverableUserId: { detail: { userId: [{ exists: true }] }, entry: APPSYNC_UNDELIVERABLE.userId },
       UndeliverableConnectionId: { detail: { connectionId: [{ exists: true }] }, entry: APPSYNC_UNDELIVERABLE.connectionId },
-      UndeliverableNoAudience: {
-        detail: { channel: [{ exists: false }], userId: [{ exists: false }], connectionId: [{ exists: false }], broadcast: [{ exists: false }] },
-        entry: APPSYNC_UNDELIVERABLE.noAudience,
-      },
     };
     for (const [name, { detail, entry }] of Object.entries(expected)) {
       expect(r[name]!.props.EventPattern).toEqual({ 'detail-type': [PUSH_DETAIL_TYPE], detail });
@@ -256,7 +316,7 @@ describe("transport 'appsync'", () => {
     }
   });
 
-  test("the dead-letter queue's policy lets only these five rules send to it, and refuses plain HTTP", () => {
+  test("the dead-letter queue's policy lets only these four rules send to it, and refuses plain HTTP", () => {
     const policy = only(t, 'AWS::SQS::QueuePolicy').props;
     expect(policy.Queues).toEqual([{ Ref: dlq.id }]);
     const statements = policy.PolicyDocument.Statement as Array<Record<string, any>>;
@@ -286,13 +346,19 @@ describe("transport 'appsync'", () => {
     test.each<[string, Record<string, unknown>, string[]]>([
       ['a channel push', { channel: 'news', data: { headline: 'hi' } }, ['Push']],
       ['a channel push with id and from', { channel: 'news', id: 'm-1', from: { userId: 'u' }, data: 1 }, ['Push']],
-      ['a broadcast', { broadcast: true, data: 'hello' }, ['Broadcast']],
+      ['a broadcast', { broadcast: true, data: 'hello' }, ['Push']],
       ['a user push', { userId: 'u-1', data: 1 }, ['UndeliverableUserId']],
       ['a connection push with replyTo', { connectionId: 'c-1', replyTo: 'r-1', data: 1 }, ['UndeliverableConnectionId']],
       ['a channel with a user: undeliverable as a user push', { channel: 'news', userId: 'u-1', data: 1 }, ['UndeliverableUserId']],
-      ['no audience', { data: 1 }, ['UndeliverableNoAudience']],
+      ['no audience (the relay dead-letters it)', { data: 1 }, ['Push']],
+      ['a userId that is not a string (the relay dead-letters it)', { userId: { id: 1 }, data: 1 }, ['Push']],
     ])('%s goes to %j', (_name, detail, expected) => {
       expect(routed(detail)).toEqual(expected);
+    });
+
+    test('the relayed event goes to the mutation rule only', () => {
+      const relayed = { id: 'e-2', source: STACK_EVENT_SOURCE, 'detail-type': APPSYNC_RELAY_DETAIL_TYPE, detail: { channel: 'news', id: 'e-1', data: '1' } };
+      expect(Object.keys(patterns).filter((name) => matchesPattern(patterns[name], relayed))).toEqual(['Mutation']);
     });
 
     test('other detail types match none of them', () => {
@@ -312,10 +378,15 @@ describe("transport 'appsync'", () => {
     expect(outputs[APPSYNC_OUTPUTS.apiKeyId]!.Value).toEqual({ 'Fn::GetAtt': [keyId, 'ApiKeyId'] });
   });
 
-  test('alarms on the dead-letter queue', () => {
+  test("alarms on the dead-letter queue and on the relay's errors", () => {
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq.id, 'QueueName'] } }],
+      Threshold: 1,
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: relay.id } }],
       Threshold: 1,
     });
   });
