@@ -1,6 +1,7 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { SqsDeadLetterSink } from '../adapters/dead-letter';
-import { EventBridgeAppSyncVariablesBus } from '../adapters/eventbridge-appsync-variables';
+import { EventBridgeStackEvents } from '../adapters/eventbridge-stack-events';
+import { APPSYNC_RELAY_DETAIL_TYPE } from '../../shared/appsync';
 import { getEventBridgeClient, getSqsClient } from '../clients';
 import { readAppSyncRelayConfig } from '../appsync-relay-config';
 import { once } from '../config';
@@ -11,8 +12,9 @@ import { createLogger } from '../logger';
 const logger = createLogger({ service: 'appsync-relay' });
 const deps = once(() => {
   const c = readAppSyncRelayConfig();
+  const events = new EventBridgeStackEvents(getEventBridgeClient(), c.eventBusName);
   return {
-    bus: new EventBridgeAppSyncVariablesBus(getEventBridgeClient(), c.eventBusName),
+    bus: { put: (variables: object) => events.put(APPSYNC_RELAY_DETAIL_TYPE, variables) },
     deadLetter: new SqsDeadLetterSink(getSqsClient(), c.deadLetterQueueUrl),
   };
 });

@@ -3,7 +3,7 @@ import { PUSH_DETAIL_TYPE } from '../../../shared/events';
 import { readAppSyncRelayConfig } from '../../../lambdas/appsync-relay-config';
 import { planAppSyncRelay, relayToAppSync } from '../../../lambdas/core/appsync-relay';
 import { InvalidConfigError } from '../../../shared/errors';
-import { PublishBusError } from '../../../lambdas/core/errors';
+import { StackEventError } from '../../../lambdas/core/errors';
 import { recordingLogger } from '../../support/logs';
 
 const event = (detail: unknown, id = 'evt-1') => ({ id, source: 'shop', 'detail-type': PUSH_DETAIL_TYPE, detail });
@@ -61,7 +61,7 @@ describe('relayToAppSync', () => {
     const deps = {
       bus: {
         put: async (v: AppSyncPushVariables) => {
-          if (failBus) throw new PublishBusError('PutEvents refused the AppSync variables: ThrottlingException');
+          if (failBus) throw new StackEventError('PutEvents refused the AppSync variables: ThrottlingException');
           put.push(v);
         },
       },
@@ -89,7 +89,7 @@ describe('relayToAppSync', () => {
 
   test('a bus failure is thrown, for Lambda to retry', async () => {
     const { deps } = setup(true);
-    await expect(relayToAppSync(event({ channel: 'news', data: 1 }), deps)).rejects.toBeInstanceOf(PublishBusError);
+    await expect(relayToAppSync(event({ channel: 'news', data: 1 }), deps)).rejects.toBeInstanceOf(StackEventError);
   });
 
   test('logs carry no payload', async () => {
