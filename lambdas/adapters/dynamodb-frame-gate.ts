@@ -1,7 +1,7 @@
 import { META, TABLE, keys } from '../../shared/table-schema';
 import type { FrameAdmission, FrameGate } from '../core/frame-gate';
-import { DynamoDbJsonClient, DynamoDbRequestError, fromItem, type AttributeValue } from './dynamodb-json-client';
-import { storeCall } from './store-call';
+import { DynamoDbJsonClient, fromItem, type AttributeValue } from './dynamodb-json-client';
+import { conditionFailed, storeCall } from './store-call';
 
 const strings = (value: unknown) => (Array.isArray(value) ? value.filter((c): c is string => typeof c === 'string') : []);
 
@@ -43,7 +43,7 @@ export class DynamoDbFrameGate implements FrameGate {
         const out = await this.client.send('UpdateItem', { TableName: this.tableName, Key, ExpressionAttributeNames: names, ReturnValues: 'ALL_NEW', ...input });
         return fromItem(out.Attributes as Record<string, AttributeValue> | undefined);
       } catch (error) {
-        if (error instanceof DynamoDbRequestError && error.code === 'ConditionalCheckFailedException') return undefined;
+        if (conditionFailed(error)) return undefined;
         throw error;
       }
     };

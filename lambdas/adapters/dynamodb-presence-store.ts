@@ -5,11 +5,7 @@ import { TABLE, keys, presenceKeys } from '../../shared/table-schema';
 import type { PresenceMember } from '../../shared/protocol';
 import { presenceMember } from '../core/presence';
 import type { ExpiredMember, PresenceSnapshot, PresenceStore } from '../core/presence-store';
-import { storeCall } from './store-call';
-
-function conditionFailed(error: unknown): boolean {
-  return (error as { name?: string }).name === 'ConditionalCheckFailedException';
-}
+import { conditionFailed, storeCall, updateLiveOrPutFresh } from './store-call';
 
 /** Presence members in the connections table, with the item layout of `presenceKeys` (`shared/table-schema.ts`). */
 export class DynamoDbPresenceStore implements PresenceStore {
@@ -20,10 +16,10 @@ export class DynamoDbPresenceStore implements PresenceStore {
 
   async join(channel: string, connectionId: string, member: { userId: string; info?: string }, ttl: number, nowSeconds: number) {
     const Key = { [TABLE.partitionKey]: presenceKeys.channel(channel), [TABLE.sortKey]: presenceKeys.member(member.userId) };
-    return storeCall('Presence store join', async () => {
-      for (let attempt = 0; attempt < 3; attempt++) {
-        try {
-          // A live member: one more connection (a set, so a repeated subscribe counts once).
+    return storeCall('Presence store join', () =>
+      updateLiveOrPutFresh(
+        // A live member: one more connection (a set, so a repeated subscribe counts once).
+        async () => {
           await this.client.send(
             new UpdateCommand({
               TableName: this.tableName,
@@ -35,11 +31,9 @@ export class DynamoDbPresenceStore implements PresenceStore {
             }),
           );
           return { first: false };
-        } catch (error) {
-          if (!conditionFailed(error)) throw error;
-        }
-        try {
-          // No member, or an expired one DynamoDB has not deleted yet: a fresh item, and the user just joined.
+        },
+        // No member, or an expired one DynamoDB has not deleted yet: a fresh item, and the user just joined.
+        async () => {
           await this.client.send(
             new PutCommand({
               TableName: this.tableName,
@@ -56,13 +50,10 @@ export class DynamoDbPresenceStore implements PresenceStore {
             }),
           );
           return { first: true };
-        } catch (error) {
-          if (!conditionFailed(error)) throw error;
-          // Another connection of the user created it meanwhile: join that one.
-        }
-      }
-      return { first: false };
-    });
+        },
+        { first: false },
+      ),
+    );
   }
 
   async leave(channel: string, connectionId: string, userId: string) {

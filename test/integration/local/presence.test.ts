@@ -52,6 +52,9 @@ describe('presence channels (local cloud)', () => {
     cloud = await startTestCloud({
       context: { ...devIssuerContext(issuer), allowAnonymous: 'true', presenceMaxMembers: String(MAX_MEMBERS) },
       faults,
+      // Expired items stay until DynamoDB's TTL deletes them (on AWS, typically within days); the expired-member
+      // cases need that window, which the tests' 200 ms sweeps would close.
+      ttlSweepIntervalMs: 3_600_000,
     });
     target = localTarget(cloud);
     db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: cloud.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
