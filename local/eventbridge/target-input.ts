@@ -37,3 +37,88 @@ export function targetPayload(event: unknown, target: { input?: string; inputPat
   }
   return value === undefined ? null : value;
 }
+
+/** A target's `InputTransformer`: named JSONPaths into the event, and the template they are put into. */
+export interface InputTransformer {
+  inputPathsMap?: Record<string, string>;
+  inputTemplate: string;
+}
+
+/** What the predefined variables of an input template stand for (`<aws.events.rule-name>`…). */
+export interface TransformContext {
+  ruleName: string;
+  ruleArn: string;
+  /** When the event was accepted (ms). */
+  ingestedAt: number;
+}
+
+/** What is wrong with an `InputTransformer`, or `undefined` when EventBridge would take it. */
+export function inputTransformerProblem(t: InputTransformer): string | undefined {
+  if (typeof t.inputTemplate !== 'string' || t.inputTemplate === '') return 'InputTransformer needs an InputTemplate';
+  const paths = Object.entries(t.inputPathsMap ?? {});
+  if (paths.length > 100) return 'InputTransformer: InputPathsMap holds at most 100 paths';
+  for (const [name, path] of paths) {
+    if (name.startsWith('aws.events.')) return `InputTransformer: the name "${name}" is reserved for the predefined variables`;
+    const steps = parseInputPath(path);
+    if (typeof steps === 'string') return `InputTransformer: ${steps}`;
+  }
+  return undefined;
+}
+
+function select(event: unknown, path: string): unknown {
+  const steps = parseInputPath(path);
+  if (typeof steps === 'string') return undefined;
+  let value: unknown = event;
+  for (const step of steps) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string | number, unknown>)[step];
+  }
+  return value;
+}
+
+/**
+ * Applies an `InputTransformer`, as EventBridge describes it
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html): each `<name>` of
+ * the template is replaced by the value its path selects — as JSON outside a JSON string, as its text inside
+ * one (a string without its quotes) — and the predefined `<aws.events.rule-name>`, `<aws.events.rule-arn>`,
+ * `<aws.events.event>` (the event as JSON), `<aws.events.event.json>` (the same; AWS's name for it in JSON
+ * templates) and `<aws.events.event.ingestion-time>`. A path that selects nothing gives `null` outside a
+ * string and nothing inside one. The result is delivered as JSON when it parses as JSON, else as text.
+ */
+export function transformInput(event: unknown, t: InputTransformer, ctx: TransformContext): unknown {
+  const values = new Map<string, unknown>(Object.entries(t.inputPathsMap ?? {}).map(([name, path]) => [name, select(event, path)]));
+  values.set('aws.events.rule-name', ctx.ruleName);
+  values.set('aws.events.rule-arn', ctx.ruleArn);
+  values.set('aws.events.event', event);
+  values.set('aws.events.event.json', event);
+  values.set('aws.events.event.ingestion-time', new Date(ctx.ingestedAt).toISOString());
+  let out = '';
+  let inString = false;
+  const text = t.inputTemplate;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\' && inString) {
+      out += c + (text[i + 1] ?? '');
+      i++;
+      continue;
+    }
+    if (c === '"') inString = !inString;
+    if (c === '<') {
+      const end = text.indexOf('>', i);
+      const name = end > i ? text.slice(i + 1, end) : '';
+      if (values.has(name)) {
+        const value = values.get(name);
+        if (inString) out += value === undefined ? '' : typeof value === 'string' ? JSON.stringify(value).slice(1, -1) : JSON.stringify(JSON.stringify(value)).slice(1, -1);
+        else out += value === undefined ? 'null' : JSON.stringify(value);
+        i = end;
+        continue;
+      }
+    }
+    out += c;
+  }
+  try {
+    return JSON.parse(out);
+  } catch {
+    return out;
+  }
+}
