@@ -25,9 +25,11 @@ export interface AccessDenied {
  */
 export class LocalIam {
   private readonly principals = new Map<string, FunctionPrincipal>();
+  private readonly roles = new Map<string, readonly NamedPolicy[]>();
   private readonly reported = new Set<string>();
 
   constructor(model: { readonly functions: readonly Pick<FunctionModel, 'name' | 'roleArn'>[]; readonly roles: readonly RoleModel[] }, private readonly log: (line: string) => void) {
+    for (const role of model.roles) this.roles.set(role.arn, role.policies);
     for (const fn of model.functions) {
       const role = model.roles.find((r) => r.arn === fn.roleArn);
       if (!role) {
@@ -46,6 +48,25 @@ export class LocalIam {
       const decision = evaluate(principal.policies, permission.action, permission.resource, (policy, s) => this.reportCondition(policy, s));
       if (!decision.allowed) {
         const message = accessDeniedMessage(principal.arn, permission, decision.reason);
+        this.log(`denied: ${message}`);
+        return { message };
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * `undefined` when a role of the stack may make every one of `permissions` (a service calling as the role it
+   * was given: EventBridge as a rule target's `RoleArn`), else why the first one is denied. A role that is not
+   * the stack's is denied: the local cloud cannot know its policies.
+   */
+  checkRole(roleArn: string, permissions: readonly RequiredPermission[]): AccessDenied | undefined {
+    const policies = this.roles.get(roleArn);
+    const caller = `arn:aws:sts::${roleArn.split(':')[4]}:assumed-role/${roleArn.replace(/^.*:role\//, '')}/local`;
+    for (const permission of permissions) {
+      const decision = policies ? evaluate(policies, permission.action, permission.resource, (policy, s) => this.reportCondition(policy, s)) : { allowed: false as const, reason: 'no-allow' as const };
+      if (!decision.allowed) {
+        const message = accessDeniedMessage(caller, permission, decision.reason);
         this.log(`denied: ${message}`);
         return { message };
       }
