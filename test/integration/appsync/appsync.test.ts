@@ -1,0 +1,242 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import WebSocket from 'ws';
+import { AppSyncPushClient, CLIENT_ERROR_CODES, createPushClient, PushClientError, type ChannelMessage } from '../../../client/src';
+import { devIssuerFromJwk, newDevJwk, type DevIssuer } from '../../../local/dev-issuer';
+import { localEndpoints } from '../../../local/endpoints-file';
+import { startTestCloud, type TestCloud } from '../../support/local-cloud';
+import { waitUntil } from '../../support/wait-until';
+import { TestClient } from '../../support/ws-client';
+
+/** The fixture app: aws-cdk-lib's AppSync and EventBridge constructs with the issue's schema (test/fixtures/appsync-app). */
+const APP = 'npx tsx test/fixtures/appsync-app/app.ts';
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64');
+const SUBSCRIPTION = 'subscription S($channel: String!) { onPush(channel: $channel) { channel id data } }';
+
+/**
+ * A subscriber written from "Building a real-time WebSocket client in AWS AppSync"
+ * (https://docs.aws.amazon.com/appsync/latest/devguide/real-time-websocket-client.html) on a raw `ws`.
+ */
+async function realtime(cloud: TestCloud, authorization: Record<string, string>): Promise<TestClient> {
+  const host = new URL(cloud.appsync!.graphqlUrl).host;
+  return TestClient.connect(`${cloud.appsync!.realtimeUrl}?header=${encodeURIComponent(b64({ host, ...authorization }))}&payload=e30=`, { protocols: ['graphql-ws'] });
+}
+
+async function acked(cloud: TestCloud, authorization: Record<string, string>): Promise<TestClient> {
+  const c = await realtime(cloud, authorization);
+  c.send({ type: 'connection_init' });
+  await c.next((m) => m.type === 'connection_ack');
+  return c;
+}
+
+function start(c: TestClient, id: string, authorization: Record<string, string>, query = SUBSCRIPTION, variables: Record<string, unknown> = {}): void {
+  c.send({ id, type: 'start', payload: { data: JSON.stringify({ query, variables }), extensions: { authorization } } });
+}
+
+async function subscribed(c: TestClient, id: string, authorization: Record<string, string>, channel: string, query = SUBSCRIPTION): Promise<void> {
+  start(c, id, authorization, query, { channel });
+  await c.next((m) => m.id === id && (m.type === 'start_ack' || m.type === 'error'));
+  expect(c.frames.find((m) => m.id === id && m.type !== 'data')).toEqual({ type: 'start_ack', id });
+}
+
+const dataFor = (c: TestClient, id: string) => c.frames.filter((m) => m.type === 'data' && m.id === id);
+
+describe('local AppSync (fixture app: API key, IAM for EventBridge, NONE resolver)', () => {
+  let cloud: TestCloud;
+  let key: Record<string, string>;
+  let events: EventBridgeClient;
+  let publishN = 0;
+  const publish = async (detail: Record<string, unknown>) => {
+    const out = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: cloud.outputs.EventBusName, Source: 'test', DetailType: 'WebSocketPush', Detail: JSON.stringify({ ...detail, n: ++publishN }) }] }));
+    expect(out.FailedEntryCount).toBe(0);
+    return out.Entries![0].EventId!;
+  };
+  const graphql = async (body: unknown, headers: Record<string, string>) => {
+    const res = await fetch(cloud.appsync!.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    return { status: res.status, body: await res.json() };
+  };
+
+  beforeAll(async () => {
+    cloud = await startTestCloud({ app: APP, appsyncPort: 0, appsyncTimers: { keepAliveIntervalMs: 100 } });
+    key = { 'x-api-key': cloud.appsync!.apiKey! };
+    events = new EventBridgeClient({ endpoint: cloud.awsEndpoint, region: 'us-east-1', credentials });
+  }, 120_000);
+  afterAll(async () => {
+    events?.destroy();
+    await cloud?.stop();
+  });
+
+  it('starts without a WebSocket API, resolves the outputs and writes the AppSync endpoints and key to endpoints.json', async () => {
+    expect(cloud.webSocketUrl).toBe('');
+    expect(cloud.outputs.GraphQLUrl).toBe(cloud.appsync!.graphqlUrl);
+    expect(cloud.outputs.RealtimeUrl).toBe(cloud.appsync!.realtimeUrl);
+    expect(cloud.outputs.ApiKeyId).toBe(cloud.appsync!.apiKey);
+    expect(cloud.appsync!.realtimeUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/graphql\/realtime$/);
+    expect(cloud.appsync!.apiKey).toMatch(/^da2-[a-z0-9]{26}$/);
+    const file = localEndpoints(cloud);
+    expect(file).toMatchObject({ graphqlUrl: cloud.appsync!.graphqlUrl, realtimeUrl: cloud.appsync!.realtimeUrl, apiKey: cloud.appsync!.apiKey, webSocketApis: [] });
+    const page = await fetch(cloud.pageUrl);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(`<meta name="appsync-realtime-url" content="${cloud.appsync!.realtimeUrl}">`);
+    expect((await fetch(cloud.consoleUrl)).status).toBe(200);
+  });
+
+  it('answers HTTP requests as AppSync: 401 UnauthorizedException for a bad or missing key, validation errors, IAM-only fields refused to the API key', async () => {
+    expect(await graphql({ query: '{ ping }' }, { 'x-api-key': 'da2-wrong' })).toEqual({ status: 401, body: { errors: [{ errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.' }] } });
+    expect(await graphql({ query: '{ ping }' }, {})).toEqual({ status: 401, body: { errors: [{ errorType: 'UnauthorizedException', message: 'Missing authorization header' }] } });
+    expect(await graphql({ query: '{ ping }' }, key)).toEqual({ status: 200, body: { data: { ping: null } } });
+    const invalid = await graphql({ query: '{ nope }' }, key);
+    expect(invalid.status).toBe(200);
+    expect(invalid.body.data).toBeNull();
+    expect(invalid.body.errors[0]).toMatchObject({ errorType: 'ValidationError', path: null, locations: [{ line: 1, column: 3, sourceName: null }] });
+    expect(invalid.body.errors[0].message).toContain('Cannot query field "nope" on type "Query"');
+    expect((await graphql({ query: '{ ping ' }, key)).body.errors[0]).toMatchObject({ errorType: 'ValidationError', message: expect.stringContaining('Syntax Error') });
+    expect(await graphql('{not json', key)).toEqual({ status: 400, body: { errors: [{ errorType: 'MalformedHttpRequestException', message: 'The request body is not valid JSON.' }] } });
+    const push = await graphql({ query: 'mutation { push(channel: "x", id: "1", data: "{}") { id } }' }, key);
+    expect(push.body).toEqual({ data: { push: null }, errors: [expect.objectContaining({ path: ['push'], errorType: 'Unauthorized', message: 'Not Authorized to access push on type Mutation' })] });
+    const badJson = await graphql({ query: 'mutation M($d: AWSJSON!) { push(channel: "x", id: "1", data: $d) { id } }', variables: { d: '{oops' } }, key);
+    expect(badJson.body.errors[0].message).toContain('Unable to parse "{oops" as valid JSON.');
+  });
+
+  it('refuses a real-time connection as AppSync does: a bad API key gets connection_error UnauthorizedException 401, no graphql-ws subprotocol a 400, a bad header a BadRequestException', async () => {
+    const bad = await realtime(cloud, { 'x-api-key': 'da2-wrong' });
+    bad.send({ type: 'connection_init' });
+    expect(await bad.next((m) => m.type === 'connection_error')).toEqual({
+      type: 'connection_error', payload: { errors: [{ errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.', errorCode: 401 }] },
+    });
+    await waitUntil(() => bad.closeCode !== undefined, 'the refused connection to close');
+
+    await expect(TestClient.connect(`${cloud.appsync!.realtimeUrl}?header=${b64(key)}&payload=e30=`)).rejects.toMatchObject({ status: 400 });
+
+    const garbled = await TestClient.connect(`${cloud.appsync!.realtimeUrl}?header=%%%&payload=e30=`, { protocols: ['graphql-ws'] });
+    expect((await garbled.next((m) => m.type === 'connection_error')).payload.errors[0]).toMatchObject({ errorType: 'BadRequestException', errorCode: 400 });
+  });
+
+  it('acks connection_init with connectionTimeoutMs, sends ka, and answers bad frames with typed errors without closing', async () => {
+    const c = await realtime(cloud, key);
+    c.send({ type: 'connection_init' });
+    expect(await c.next((m) => m.type === 'connection_ack')).toEqual({ type: 'connection_ack', payload: { connectionTimeoutMs: 300000 } });
+    await c.next((m) => m.type === 'ka');
+    await waitUntil(() => c.frames.filter((m) => m.type === 'ka').length >= 2, 'a second ka');
+
+    c.send('{not json');
+    expect(await c.next((m) => m.type === 'error' && /not valid JSON/.test(m.payload.errors[0].message))).toMatchObject({ payload: { errors: [{ errorType: 'BadRequestException' }] } });
+    c.send({ type: 'subscribe' });
+    expect(await c.next((m) => m.type === 'error' && m.payload.errors[0].errorType === 'UnsupportedOperation')).toBeTruthy();
+    c.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    await c.next((m) => m.type === 'error' && /Binary frames/.test(m.payload.errors[0].message));
+
+    start(c, 'q1', key, '{ ping }');
+    expect(await c.next((m) => m.id === 'q1')).toEqual({ type: 'error', id: 'q1', payload: { errors: [{ errorType: 'UnsupportedOperation', message: 'query not supported through the realtime channel' }] } });
+    start(c, 'v1', key, 'subscription { onPush(nope: "a") { id } }');
+    expect((await c.next((m) => m.id === 'v1')).payload.errors[0]).toMatchObject({ errorType: 'ValidationError' });
+    start(c, 'a1', { 'x-api-key': 'da2-wrong' }, SUBSCRIPTION, { channel: 'a' });
+    expect((await c.next((m) => m.id === 'a1')).payload.errors[0]).toEqual({ errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.' });
+    c.send({ id: 'd1', type: 'start', payload: { data: 'not json', extensions: { authorization: key } } });
+    expect((await c.next((m) => m.id === 'd1')).payload.errors[0]).toMatchObject({ errorType: 'BadRequestException' });
+    await subscribed(c, 's1', key, 'still-working');
+    start(c, 's1', key, SUBSCRIPTION, { channel: 'again' });
+    expect((await c.next((m) => m.id === 's1' && m.type === 'error')).payload.errors[0]).toMatchObject({ errorType: 'DuplicatedOperationError' });
+    expect(c.closeCode).toBeUndefined();
+    c.ws.close();
+  });
+
+  it('delivers an event published with PutEvents to the subscribers of its channel only, with what the mutation selected, until stop', async () => {
+    const a1 = await acked(cloud, key);
+    const a2 = await acked(cloud, key);
+    const b = await acked(cloud, key);
+    await subscribed(a1, 'sub-a', key, 'scores');
+    await subscribed(a2, 'sub-a-narrow', key, 'scores', 'subscription S($channel: String!) { onPush(channel: $channel) { kind: __typename id } }');
+    await subscribed(b, 'sub-b', key, 'other');
+
+    const eventId = await publish({ channel: 'scores', data: { home: 1 } });
+    const got = await a1.next((m) => m.type === 'data');
+    expect(got).toEqual({ type: 'data', id: 'sub-a', payload: { data: { onPush: { channel: 'scores', id: eventId, data: JSON.stringify({ home: 1 }) } } } });
+    expect(await a2.next((m) => m.type === 'data')).toEqual({ type: 'data', id: 'sub-a-narrow', payload: { data: { onPush: { kind: 'Message', id: eventId } } } });
+
+    // b hears its own channel's event, published after: the first one did not come to it.
+    const otherId = await publish({ channel: 'other', data: { away: 2 } });
+    expect((await b.next((m) => m.type === 'data')).payload.data.onPush.id).toBe(otherId);
+    await cloud.idle();
+    expect(dataFor(b, 'sub-b')).toHaveLength(1);
+    expect(dataFor(a1, 'sub-a')).toHaveLength(1);
+
+    a1.send({ type: 'stop', id: 'sub-a' });
+    expect(await a1.next((m) => m.type === 'complete')).toEqual({ type: 'complete', id: 'sub-a' });
+    const third = await publish({ channel: 'scores', data: { home: 3 } });
+    await waitUntil(() => dataFor(a2, 'sub-a-narrow').some((m) => m.payload.data.onPush.id === third), 'the still-subscribed one to get the third event');
+    expect(dataFor(a1, 'sub-a')).toHaveLength(1);
+    for (const c of [a1, a2, b]) c.ws.close();
+  });
+
+  it('delivers through the client module on the appsync transport, with the default client\'s message shape; what it cannot do throws UnsupportedOnTransport', async () => {
+    const client = createPushClient({ transport: 'appsync', url: cloud.appsync!.realtimeUrl, apiKey: cloud.appsync!.apiKey, WebSocket: WebSocket as never });
+    expect(client).toBeInstanceOf(AppSyncPushClient);
+    const got: ChannelMessage[] = [];
+    const subscribedTo: string[] = [];
+    client.on('subscribed', (c) => subscribedTo.push(c));
+    client.subscribe('from-client', (m) => got.push(m));
+    try {
+      await waitUntil(() => subscribedTo.includes('from-client'), 'the client to subscribe');
+      const id = await publish({ channel: 'from-client', data: { home: 7, away: 0 } });
+      await waitUntil(() => got.length === 1, 'the client to receive the event');
+      expect(got[0]).toEqual({ channel: 'from-client', id, data: { home: 7, away: 0 }, replayed: false });
+      for (const call of [() => client.publish(), () => client.presence(), () => client.request(), () => client.send()]) {
+        expect(call).toThrow(PushClientError);
+        try { call(); } catch (e) { expect((e as PushClientError).code).toBe(CLIENT_ERROR_CODES.UnsupportedOnTransport); }
+      }
+    } finally {
+      client.close();
+    }
+  });
+
+  it('sends an event the AppSync target cannot deliver to the dead-letter queue with its reason', async () => {
+    const sqs = new SQSClient({ endpoint: cloud.awsEndpoint, region: 'us-east-1', credentials });
+    try {
+      await publish({ channel: 'refused-1', data: {} });
+      await publish({ data: { no: 'channel' } });
+      await cloud.idle();
+      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: cloud.outputs.DeadLetterQueueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }));
+      const reasons = (got.Messages ?? []).map((m) => ({
+        channel: JSON.parse(m.Body!).detail.channel,
+        code: m.MessageAttributes!.ERROR_CODE.StringValue,
+        message: m.MessageAttributes!.ERROR_MESSAGE.StringValue,
+        retries: m.MessageAttributes!.RETRY_ATTEMPTS.StringValue,
+        target: m.MessageAttributes!.TARGET_ARN.StringValue,
+      }));
+      expect(reasons).toHaveLength(2);
+      expect(reasons).toContainEqual({ channel: 'refused-1', code: 'PushRefused', message: 'channel refused-1 is refused', retries: '0', target: expect.stringMatching(/^arn:aws:appsync:us-east-1:000000000000:endpoints\/graphql-api\/[a-z0-9]{26}$/) });
+      expect(reasons).toContainEqual(expect.objectContaining({ channel: undefined, code: 'ValidationError', message: expect.stringContaining('Variable "$channel" of non-null type "String!" must not be null.') }));
+    } finally {
+      sqs.destroy();
+    }
+  });
+});
+
+describe('local AppSync with OIDC (the development issuer as OpenIDConnectConfig)', () => {
+  let cloud: TestCloud;
+  let issuer: DevIssuer;
+  beforeAll(async () => {
+    issuer = await devIssuerFromJwk(await newDevJwk());
+    const context = { oidcIssuer: issuer.issuer, oidcClientId: issuer.audience, authIssuer: issuer.issuer, authJwks: JSON.stringify(issuer.publicJwks) };
+    cloud = await startTestCloud({ app: APP, context, appsyncPort: 0 });
+  }, 120_000);
+  afterAll(() => cloud?.stop());
+
+  it('accepts a verified token in the handshake and the start, and refuses a token of another audience or with "Bearer "', async () => {
+    const token = await issuer.sign({ user: 'alice' });
+    const c = await acked(cloud, { Authorization: token });
+    await subscribed(c, 'o1', { Authorization: token }, 'oidc');
+    c.ws.close();
+
+    const other = await issuer.sign({ user: 'mallory', audience: 'someone-else' });
+    const refused = await realtime(cloud, { Authorization: other });
+    expect((await refused.next((m) => m.type === 'connection_error')).payload.errors[0]).toMatchObject({ errorType: 'UnauthorizedException', errorCode: 401 });
+    const res = await fetch(cloud.appsync!.graphqlUrl, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify({ query: '{ ping }' }) });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ errors: [{ errorType: 'UnauthorizedException', message: 'Valid authorization header not provided.' }] });
+    const ok = await fetch(cloud.appsync!.graphqlUrl, { method: 'POST', headers: { Authorization: token }, body: JSON.stringify({ query: '{ ping }' }) });
+    expect(await ok.json()).toEqual({ data: { ping: null } });
+  });
+});
