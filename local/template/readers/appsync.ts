@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TemplateError } from '../errors';
 import type { TemplateReader } from '../template-reader';
 
@@ -36,7 +38,7 @@ export interface AppSyncResolverModel {
   readonly dataSourceName?: string;
   /** `Runtime.Name`: `APPSYNC_JS`, or undefined for a VTL resolver. */
   readonly runtime?: string;
-  /** `Code` of an APPSYNC_JS resolver (the module with `request` and `response`). */
+  /** `Code` of an APPSYNC_JS resolver (the module with `request` and `response`), or the asset its `CodeS3Location` names. */
   readonly code?: string;
 }
 
@@ -58,6 +60,17 @@ export interface GraphqlApiModel {
   readonly apiKeys: readonly { readonly logicalId: string; readonly value: string; readonly expiresEpochSeconds?: number }[];
   readonly dataSources: readonly { readonly name: string; readonly type: string }[];
   readonly resolvers: readonly AppSyncResolverModel[];
+}
+
+/**
+ * The text of a file asset named by an S3 location (`CodeS3Location`, `DefinitionS3Location`): CDK uploads
+ * `cdk.out/asset.<hash><ext>` as `s3://<assets bucket>/<hash><ext>`, so the local cloud reads it from the assembly.
+ */
+function assetText(t: TemplateReader, location: unknown): string | undefined {
+  const m = typeof location === 'string' ? /\/([0-9a-f]{64})(\.[A-Za-z0-9]+)?$/.exec(location) : null;
+  if (!m) return undefined;
+  const file = join(t.stack.assemblyDir, `asset.${m[1]}${m[2] ?? ''}`);
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
 }
 
 function authMode(t: TemplateReader, id: string, type: unknown, p: Record<string, any>): AppSyncAuthMode {
@@ -85,9 +98,10 @@ export function readGraphqlApis(t: TemplateReader): GraphqlApiModel[] {
     const p = t.props(apiLogicalId, res);
     const apiId = t.resolver.graphqlApiId(apiLogicalId);
     const ofApi = (type: string) => t.resources(type).filter(([id, x]) => t.resolver.resolve(x.Properties?.ApiId, id) === apiId);
-    const schemas = ofApi('AWS::AppSync::GraphQLSchema').map(([id, x]) => t.props(id, x));
+    const schemas = ofApi('AWS::AppSync::GraphQLSchema').map(([id, x]) => t.props(id, x))
+      .map((x) => ({ Definition: typeof x.Definition === 'string' ? x.Definition : assetText(t, x.DefinitionS3Location) }));
     if (schemas.length === 0 || typeof schemas[0].Definition !== 'string') {
-      throw new TemplateError('the GraphQL API has no AWS::AppSync::GraphQLSchema with an inline Definition (DefinitionS3Location is not read locally).', apiLogicalId);
+      throw new TemplateError('the GraphQL API has no AWS::AppSync::GraphQLSchema with a Definition (inline, or a DefinitionS3Location that is an asset of the assembly).', apiLogicalId);
     }
     const dataSources = ofApi('AWS::AppSync::DataSource').map(([id, x]) => {
       const d = t.props(id, x);
@@ -98,6 +112,7 @@ export function readGraphqlApis(t: TemplateReader): GraphqlApiModel[] {
       if (r.DataSourceName !== undefined && !dataSources.some((d) => d.name === r.DataSourceName)) {
         throw new TemplateError(`the resolver of ${r.TypeName}.${r.FieldName} names data source "${r.DataSourceName}", which is not one of the API's.`, id);
       }
+      const code = typeof r.Code === 'string' ? r.Code : assetText(t, r.CodeS3Location);
       return {
         logicalId: id,
         typeName: String(r.TypeName),
@@ -105,7 +120,7 @@ export function readGraphqlApis(t: TemplateReader): GraphqlApiModel[] {
         kind: String(r.Kind ?? 'UNIT'),
         ...(r.DataSourceName !== undefined ? { dataSourceName: String(r.DataSourceName) } : {}),
         ...(r.Runtime?.Name ? { runtime: String(r.Runtime.Name) } : {}),
-        ...(typeof r.Code === 'string' ? { code: r.Code } : {}),
+        ...(code !== undefined ? { code } : {}),
       };
     });
     return {
