@@ -119,7 +119,7 @@ async function posts(m: PostsCommand): Promise<PostSample[]> {
   const frame = frameOf(m.frameBytes);
   const clients = Object.fromEntries(POST_CLIENTS.map((c) => [c, publisherOf(c, m)])) as Record<PostClient, ReturnType<typeof publisherOf>>;
   const run = (client: PostClient, count: number) =>
-    deliver(cycle(m.ids, count), frame, { concurrency: m.inFlight }, { publisher: clients[client].publisher, store: { remove: async () => undefined }, logger: quiet });
+    deliver(cycle(m.ids, count), frame, { concurrency: m.inFlight }, { publisher: clients[client].publisher, store: { remove: async () => ({ channels: [] }) }, logger: quiet });
   for (const client of POST_CLIENTS) await run(client, m.warmup);
   const samples: PostSample[] = [];
   for (let round = 0; round < m.rounds; round++) {

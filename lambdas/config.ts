@@ -133,17 +133,16 @@ export function readStoreConfig(env: Env = process.env): StoreConfig {
 export function readConnectionConfig(env: Env = process.env): ConnectionConfig {
   return {
     ...readStoreConfig(env),
-    connectionTtlSeconds: integer(
-      env,
-      ENV.CONNECTION_TTL_SECONDS,
-      DEFAULT_CONNECTION_TTL_SECONDS,
-      MIN_CONNECTION_TTL_SECONDS,
-      MAX_CONNECTION_TTL_SECONDS,
-    ),
+    connectionTtlSeconds: readConnectionTtlSeconds(env),
     maxSubscriptions: integer(env, ENV.MAX_SUBSCRIPTIONS, DEFAULT_MAX_SUBSCRIPTIONS, 1, MAX_MAX_SUBSCRIPTIONS),
     allowedOrigins: origins(env, ENV.ALLOWED_ORIGINS),
     maxMessagesPerMinute: integer(env, ENV.MAX_MESSAGES_PER_MINUTE, DEFAULT_MAX_MESSAGES_PER_MINUTE, 1, MAX_MAX_MESSAGES_PER_MINUTE),
   };
+}
+
+/** Reads the connection TTL (seconds). @throws InvalidConfigError */
+export function readConnectionTtlSeconds(env: Env = process.env): number {
+  return integer(env, ENV.CONNECTION_TTL_SECONDS, DEFAULT_CONNECTION_TTL_SECONDS, MIN_CONNECTION_TTL_SECONDS, MAX_CONNECTION_TTL_SECONDS);
 }
 
 function origins(env: Env, name: EnvName): string[] {

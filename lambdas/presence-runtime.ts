@@ -7,7 +7,7 @@ import type { ConnectionStore } from './core/connection-store';
 import type { ConnectionAge } from './core/deliver';
 import type { Logger } from './core/logger';
 import { channelAnnouncer, leavingPresence, type PresenceAnnouncer, type PresenceDeps, type PresenceEventSink } from './core/presence';
-import { connectionStore } from './stores';
+import { connectionStore, occupancyTracked } from './stores';
 
 /**
  * Presence lifecycle events on the bus (`PresenceMemberAdded` / `PresenceMemberRemoved`), or none. The one
@@ -41,7 +41,7 @@ export function presenceRuntime(logger: Logger): () => { readonly presence: Pres
       events,
       logger,
     };
-    const store = leavingPresence(connectionStore(), () => presence);
+    const store = leavingPresence(occupancyTracked(connectionStore(), logger), () => presence);
     return { presence, store };
   });
 }

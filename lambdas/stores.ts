@@ -1,7 +1,11 @@
 import { DynamoDbConnectionStore } from './adapters/dynamodb-connection-store';
+import { DynamoDbOccupancyStore } from './adapters/dynamodb-occupancy-store';
 import { EventBridgeStackEvents } from './adapters/eventbridge-stack-events';
 import { getDocumentClient, getEventBridgeClient } from './clients';
-import { once, readStackEventsConfig, readStoreConfig } from './config';
+import { once, readConnectionTtlSeconds, readStackEventsConfig, readStoreConfig } from './config';
+import type { ConnectionStore } from './core/connection-store';
+import type { Logger } from './core/logger';
+import { withOccupancy } from './core/occupancy';
 
 /**
  * The connection registry of every handler, created once per container on first use from the registry
@@ -29,3 +33,17 @@ export const stackEvents = once(() => {
     events: c.eventBusName !== undefined ? new EventBridgeStackEvents(getEventBridgeClient(), c.eventBusName) : undefined,
   };
 });
+
+const occupancy = once(() => ({ store: new DynamoDbOccupancyStore(getDocumentClient(), readStoreConfig().tableName), ttlSeconds: readConnectionTtlSeconds() }));
+
+/**
+ * The registry with channel occupancy counted — `ChannelOccupied` on a channel's first subscription,
+ * `ChannelVacated` when its last one goes — when lifecycle events are on; else the registry itself (no
+ * counter writes). `userId` is the verified user of the subscribing connection.
+ */
+export function occupancyTracked<S extends ConnectionStore>(store: S, logger: Logger, userId?: string): S {
+  const { config, events } = stackEvents();
+  if (!config.lifecycleEvents) return store;
+  const { store: counters, ttlSeconds } = occupancy();
+  return withOccupancy(store, { occupancy: counters, events, logger, ttlSeconds, ...(userId !== undefined ? { userId } : {}) });
+}

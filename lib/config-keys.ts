@@ -543,8 +543,9 @@ export const CONFIG_KEYS = {
    */
   clientMessages: flag(true),
   /**
-   * Whether the route functions put lifecycle events on the bus: `WebSocketConnected`,
-   * `WebSocketDisconnected`, `ChannelOccupied`, `ChannelVacated`. One PutEvents per event.
+   * Whether the functions put lifecycle events on the bus: `WebSocketConnected`, `WebSocketDisconnected`,
+   * `ChannelOccupied`, `ChannelVacated`, `PresenceMemberAdded`, `PresenceMemberRemoved`. One PutEvents per
+   * event, and one counter UpdateItem per subscription added or removed (the channel events).
    * @default true
    */
   lifecycleEvents: flag(true),

@@ -144,7 +144,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const dynamodb = running.add(await step('dynamodb', () => startDynamoDb(model, { persist: opts.persist, ttlSweepIntervalMs: opts.ttlSweepIntervalMs, log: prefixed(log, 'dynamodb  ') })));
     const sqs = running.add(await step('sqs', () => startSqs(model, { endpointUrl: ports.aws.url, deadLetterQueues: deadLetterQueuesOf(model), events, log: prefixed(log, 'sqs       ') })));
     const lambda = running.add(await step('lambda', () => startLambda(model, { awsEndpointUrl: ports.aws.url, sqs, reportLines: opts.verbose ?? false, asyncRetryDelayMs: opts.asyncRetryDelayMs, events, onFunctionLine, log })));
-    const iam = (opts.iam ?? true) ? new LocalIam(model, prefixed(log, 'iam       ')) : undefined;
+    const iam = (opts.iam ?? true) ? new LocalIam(model, prefixed(log, 'iam       '), events) : undefined;
     const appsync: RunningAppSync | undefined = ports.appsync && running.add((await step('appsync', () => startAppSync(model, {
       port: ports.appsync!, iam, jwks: oidcKeysOf(opts.context), timers: opts.appsyncTimers, log: prefixed(log, 'appsync   '),
     })))!);

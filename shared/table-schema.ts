@@ -106,6 +106,20 @@ export const presenceKeys = {
 } as const;
 
 /**
+ * Key of a channel's occupancy counter (same table, in the channel's continuity partition):
+ * `pk = chan#<channel>`, `sk = occupancy`; `subs` (how many subscriptions it has, atomic ADD), `ttl`. A new
+ * subscription adds one and sets `ttl` to now + the connection TTL, past every live subscription's own TTL; a
+ * removed one takes one away. The call that makes it 1 sees the first subscriber in, the one that makes it 0
+ * the last one out. Subscriptions that expire by TTL are never taken away: a counter past its `ttl` counts as
+ * 0 (every subscription it counted has expired), and the next subscriber is first again.
+ */
+export const occupancyKeys = {
+  channel: historyKeys.channel,
+  counter: 'occupancy',
+  subscriptions: 'subs',
+} as const;
+
+/**
  * Attributes of the connection (meta) item besides the keys: the channel permissions the `$connect`
  * authorizer verified (a list of patterns, absent when none), and the `$default` route's per-connection
  * fixed-window counter (window = epoch minute, count = frames in it), updated atomically with UpdateItem.

@@ -12,7 +12,7 @@ import type { Audience } from '../../shared/events';
 import { META, TABLE, keys, shardOf } from '../../shared/table-schema';
 import { queryPages } from './query-pages';
 import { fullJitterDelay, sleep as realSleep } from '../core/backoff';
-import type { ConnectionRegistration, ConnectionStore, SubscribeResult } from '../core/connection-store';
+import type { ConnectionRegistration, ConnectionStore, RemoveResult, SubscribeResult, UnsubscribeResult } from '../core/connection-store';
 import { StoreError, TooManySubscriptionsError, UnknownConnectionError } from '../core/errors';
 import type { FrameAdmission, FrameGate } from '../core/frame-gate';
 import { storeCall } from './store-call';
@@ -95,24 +95,34 @@ export class DynamoDbConnectionStore implements ConnectionStore, FrameGate {
     });
   }
 
-  async remove(connectionId: string): Promise<void> {
+  async remove(connectionId: string): Promise<RemoveResult> {
+    const channels: string[] = [];
+    let userId: string | undefined;
+    const nowSeconds = Math.floor(Date.now() / 1000);
     await storeCall('Connection store remove', async () => {
       // Delete page by page: a query page is at most 1 MB, and deleting already-read items does not
       // disturb the next page's ExclusiveStartKey.
       for await (const items of this.query({
         TableName: this.table,
         KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey, '#ch': 'channel', '#u': 'userId', '#ttl': TABLE.ttlAttribute },
         ExpressionAttributeValues: { ':pk': keys.connection(connectionId) },
-        ProjectionExpression: '#pk, #sk',
+        ProjectionExpression: '#pk, #sk, #ch, #u, #ttl',
         ConsistentRead: true,
       })) {
+        for (const item of items) {
+          // An expired subscription DynamoDB has not deleted yet is not reported: nothing counts it any more.
+          const ttl = item[TABLE.ttlAttribute];
+          if (typeof item.channel === 'string' && !(typeof ttl === 'number' && ttl <= nowSeconds)) channels.push(item.channel);
+          if (item[TABLE.sortKey] === keys.meta && typeof item.userId === 'string') userId = item.userId;
+        }
         const keysToDelete = items.map((i) => ({ [TABLE.partitionKey]: i[TABLE.partitionKey], [TABLE.sortKey]: i[TABLE.sortKey] }) as Key);
         for (let i = 0; i < keysToDelete.length; i += BATCH_WRITE_LIMIT) {
           await this.deleteBatch(keysToDelete.slice(i, i + BATCH_WRITE_LIMIT));
         }
       }
     });
+    return { ...(userId !== undefined ? { userId } : {}), channels };
   }
 
   async subscribe(connectionId: string, channel: string, maxSubscriptions: number): Promise<SubscribeResult> {
@@ -165,16 +175,19 @@ export class DynamoDbConnectionStore implements ConnectionStore, FrameGate {
     return { created: true };
   }
 
-  async unsubscribe(connectionId: string, channel: string): Promise<void> {
+  async unsubscribe(connectionId: string, channel: string): Promise<UnsubscribeResult> {
     if (!(await this.hasMeta('unsubscribe', connectionId, true))) throw new UnknownConnectionError(connectionId);
-    await storeCall('Connection store unsubscribe', () =>
+    const out = await storeCall('Connection store unsubscribe', () =>
       this.client.send(
         new DeleteCommand({
           TableName: this.table,
           Key: { [TABLE.partitionKey]: keys.connection(connectionId), [TABLE.sortKey]: keys.subscription(channel) },
+          // Tells whether this call removed it (the channel's occupancy counts each subscription once).
+          ReturnValues: 'ALL_OLD',
         }),
       ),
     );
+    return { removed: out.Attributes !== undefined };
   }
 
   /**

@@ -22,6 +22,20 @@ export interface SubscribeResult {
   readonly created: boolean;
 }
 
+/** Result of an unsubscribe: `removed` is false when there was no such subscription. */
+export interface UnsubscribeResult {
+  readonly removed: boolean;
+}
+
+/**
+ * What a removal deleted: the connection's user (when its record named one) and the channels of its live
+ * subscriptions (an expired one DynamoDB has not deleted yet is deleted but not listed).
+ */
+export interface RemoveResult {
+  readonly userId?: string;
+  readonly channels: readonly string[];
+}
+
 /**
  * The registry of live connections and their channel subscriptions. Every lookup is a key query,
  * paginated to the end.
@@ -30,7 +44,7 @@ export interface ConnectionStore {
   /** Writes the connection's record. */
   register(registration: ConnectionRegistration): Promise<void>;
   /** Deletes the connection's record and all of its subscriptions; a no-op when nothing is left. */
-  remove(connectionId: string): Promise<void>;
+  remove(connectionId: string): Promise<RemoveResult>;
   /**
    * Subscribes a registered connection to a channel. Idempotent: an existing subscription is not
    * counted twice.
@@ -42,7 +56,7 @@ export interface ConnectionStore {
    * Removes one subscription (a no-op when it does not exist).
    * @throws UnknownConnectionError when the connection is not registered
    */
-  unsubscribe(connectionId: string, channel: string): Promise<void>;
+  unsubscribe(connectionId: string, channel: string): Promise<UnsubscribeResult>;
   /** The connection ids of an audience, one page at a time (pages may be empty). */
   audience(audience: Audience): AsyncIterable<readonly string[]>;
 }

@@ -148,7 +148,7 @@ export function leavingPresence(
       } catch (error) {
         presence().logger.warn('leaving presence channels failed', { connectionId, error: describeError(error) });
       }
-      await store.remove(connectionId);
+      return store.remove(connectionId);
     },
   };
 }

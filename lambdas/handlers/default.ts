@@ -12,7 +12,7 @@ import { clientPublish, publishRequestId } from '../core/client-publish';
 import { EventBridgePushBus } from '../adapters/eventbridge-push-bus';
 import { describeError } from '../core/logger';
 import { createLogger } from '../logger';
-import { connectionStore, stackEvents } from '../stores';
+import { connectionStore, occupancyTracked, stackEvents } from '../stores';
 import { presenceRuntime } from '../presence-runtime';
 import { joinPresence, leavePresence } from '../core/presence';
 
@@ -55,7 +55,8 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<{
         : await handleFrame(
           { connectionId, body },
           {
-            store: connectionStore(),
+            // A channel's first subscriber in and last one out are lifecycle events (ChannelOccupied / ChannelVacated).
+            store: occupancyTracked(connectionStore(), logger, gate.userId),
             maxSubscriptions: c.maxSubscriptions,
             logger,
             replay: replay(),

@@ -1,7 +1,7 @@
 // The local console's page script: plain browser JavaScript, no build step.
 (() => {
   const stage = document.querySelector('meta[name="ws-stage"]').content;
-  const KINDS = ['connect', 'refused', 'disconnect', 'frame', 'post', 'gone', 'put-events', 'push', 'dead-letter', 'function-error'];
+  const KINDS = ['connect', 'refused', 'disconnect', 'frame', 'post', 'gone', 'put-events', 'push', 'dead-letter', 'function-error', 'iam-denied'];
   const $ = (id) => document.getElementById(id);
   const events = [];
   let snapshot = { now: Date.now(), connections: [], channels: [], deadLetters: [] };
@@ -48,13 +48,19 @@
     }
   }
 
+  const memberText = (m) => `${m.userId}${m.info ? ` ${m.info}` : ''}${m.connections > 1 ? ` ×${m.connections}` : ''}`;
+  const replayText = (r, now) => (r ? `seq ${r.oldestSeq}–${r.newestSeq} (${r.messages})${r.oldestAt ? `, oldest ${ago(now - r.oldestAt)} ago` : ''}` : '—');
+
   function renderChannels() {
+    const now = Date.now() - clockSkew;
     const rows = snapshot.channels.map((ch) => {
-      const row = el('tr', {}, el('td', {}, ch.channel), el('td', { className: 'subscribers' }, `${ch.subscribers.length}${ch.subscribers.length ? `: ${ch.subscribers.join(', ')}` : ''}`), el('td', { className: 'seq' }, ch.lastSeq ?? '—'));
+      const row = el('tr', {}, el('td', {}, ch.channel), el('td', { className: 'subscribers' }, `${ch.subscribers.length}${ch.subscribers.length ? `: ${ch.subscribers.join(', ')}` : ''}`),
+        el('td', { className: 'members' }, ch.members ? `${ch.members.length}${ch.members.length ? `: ${ch.members.map(memberText).join(', ')}` : ''}` : '—'),
+        el('td', { className: 'seq' }, ch.lastSeq ?? '—'), el('td', { className: 'replay' }, replayText(ch.replay, now)));
       row.dataset.channel = ch.channel;
       return row;
     });
-    $('channels').replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { className: 'empty', colSpan: 3 }, 'no channel'))]));
+    $('channels').replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { className: 'empty', colSpan: 5 }, 'no channel'))]));
   }
 
   function renderDeadLetters() {

@@ -9,7 +9,8 @@ export type CloudEventKind =
   | 'put-events'
   | 'push'
   | 'dead-letter'
-  | 'function-error';
+  | 'function-error'
+  | 'iam-denied';
 
 /** One thing that happened, as a service reports it to the console. */
 export interface CloudEvent {

@@ -1,4 +1,5 @@
 import type { AwsRequest } from '../aws-endpoint';
+import type { CloudEventSink } from '../console/event-hub';
 import type { AwsServiceError } from '../aws-wire';
 import type { ManagementAuthorizer } from '../gateway/management-api';
 import type { FunctionModel, RoleModel } from '../template/model';
@@ -9,6 +10,8 @@ import { manageConnectionsPermission, requiredPermissions, type RequiredPermissi
 
 /** A function as a caller of AWS: its access key id, the session ARN it calls as, and its role's policies. */
 interface FunctionPrincipal {
+  /** The function's name. */
+  readonly name: string;
   readonly arn: string;
   readonly policies: readonly NamedPolicy[];
 }
@@ -28,7 +31,11 @@ export class LocalIam {
   private readonly roles = new Map<string, readonly NamedPolicy[]>();
   private readonly reported = new Set<string>();
 
-  constructor(model: { readonly functions: readonly Pick<FunctionModel, 'name' | 'roleArn'>[]; readonly roles: readonly RoleModel[] }, private readonly log: (line: string) => void) {
+  constructor(
+    model: { readonly functions: readonly Pick<FunctionModel, 'name' | 'roleArn'>[]; readonly roles: readonly RoleModel[] },
+    private readonly log: (line: string) => void,
+    private readonly events?: CloudEventSink,
+  ) {
     for (const role of model.roles) this.roles.set(role.arn, role.policies);
     for (const fn of model.functions) {
       const role = model.roles.find((r) => r.arn === fn.roleArn);
@@ -36,7 +43,7 @@ export class LocalIam {
         if (fn.roleArn) log(`${fn.name}'s role ${fn.roleArn} is not a role of this stack: its calls are not checked`);
         continue;
       }
-      this.principals.set(functionAccessKeyId(fn.name), { arn: assumedRoleArn(role.name, fn.name), policies: role.policies });
+      this.principals.set(functionAccessKeyId(fn.name), { name: fn.name, arn: assumedRoleArn(role.name, fn.name), policies: role.policies });
     }
   }
 
@@ -49,6 +56,7 @@ export class LocalIam {
       if (!decision.allowed) {
         const message = accessDeniedMessage(principal.arn, permission, decision.reason);
         this.log(`denied: ${message}`);
+        this.events?.publish('iam-denied', `${principal.name}: ${permission.action} on ${permission.resource} denied`, { function: principal.name, action: permission.action, resource: permission.resource, message });
         return { message };
       }
     }
@@ -68,6 +76,7 @@ export class LocalIam {
       if (!decision.allowed) {
         const message = accessDeniedMessage(caller, permission, decision.reason);
         this.log(`denied: ${message}`);
+        this.events?.publish('iam-denied', `${roleArn.replace(/^.*:role\//, '')}: ${permission.action} on ${permission.resource} denied`, { role: roleArn, action: permission.action, resource: permission.resource, message });
         return { message };
       }
     }

@@ -1,4 +1,8 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { devIssuerContext, loadOrCreateDevIssuer } from '../../local/dev-issuer';
 import { CHROMIUM_MISSING, launchChromium } from '../support/browser';
 import { describeRequiring } from '../support/requirements';
 import { startTestCloud, type TestCloud } from '../support/local-cloud';
@@ -16,8 +20,12 @@ maybe('local console in Chromium', () => {
   let client: TestClient;
   let connectionId: string;
 
+  let issuer: Awaited<ReturnType<typeof loadOrCreateDevIssuer>>;
+
   beforeAll(async () => {
-    [cloud, browser] = await Promise.all([startTestCloud(), launchChromium()]);
+    issuer = await loadOrCreateDevIssuer(join(process.env.WSP_TEST_RUN_DIR ?? mkdtempSync(join(tmpdir(), 'wsp-issuer-')), 'dev-issuer'));
+    // Anonymous connections as by default, and tokens for a presence channel.
+    [cloud, browser] = await Promise.all([startTestCloud({ context: { ...devIssuerContext(issuer), allowAnonymous: 'true' } }), launchChromium()]);
     target = localTarget(cloud);
     page = await browser.newPage();
     await page.goto(cloud.consoleUrl);
@@ -53,6 +61,22 @@ maybe('local console in Chromium', () => {
     expect(message.data).toEqual({ home: 4, away: 2 });
     await page.waitForSelector('#stream li[data-kind="put-events"]');
     await page.waitForFunction(() => document.querySelector('#channels tr[data-channel="scores"] .seq')?.textContent === '1');
+  });
+
+  it("shows a presence channel's members and what a resuming client can replay", async () => {
+    const token = await issuer.sign({ user: 'alice', channels: ['presence-lobby'], info: { name: 'Alice' } });
+    const [tab1, tab2] = [await TestClient.connect(`${cloud.webSocketUrl}?token=${token}`), await TestClient.connect(`${cloud.webSocketUrl}?token=${token}`)];
+    try {
+      for (const tab of [tab1, tab2]) await tab.subscribe('presence-lobby');
+      await page.waitForFunction(() => document.querySelector('#channels tr[data-channel="presence-lobby"] .members')?.textContent === '1: alice {"name":"Alice"} ×2', undefined, { timeout: 10_000 });
+      await target.publish({ channel: 'presence-lobby', data: 'one' });
+      await target.publish({ channel: 'presence-lobby', data: 'two' });
+      await page.waitForFunction(() => /^seq 1–2 \(2\)/.test(document.querySelector('#channels tr[data-channel="presence-lobby"] .replay')?.textContent ?? ''), undefined, { timeout: 15_000 });
+    } finally {
+      tab1.close();
+      tab2.close();
+    }
+    await page.waitForFunction(() => document.querySelector('#channels tr[data-channel="presence-lobby"] .members')?.textContent === '0', undefined, { timeout: 10_000 });
   });
 
   it('shows a dead letter, readable, and redrives it', async () => {

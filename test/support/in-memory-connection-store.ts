@@ -1,5 +1,5 @@
 import type { Audience } from '../../shared/events';
-import type { ConnectionRegistration, ConnectionStore, SubscribeResult } from '../../lambdas/core/connection-store';
+import type { ConnectionRegistration, ConnectionStore, RemoveResult, SubscribeResult, UnsubscribeResult } from '../../lambdas/core/connection-store';
 import { TooManySubscriptionsError, UnknownConnectionError } from '../../lambdas/core/errors';
 import { shardOf } from '../../shared/table-schema';
 
@@ -20,10 +20,13 @@ export class InMemoryConnectionStore implements ConnectionStore {
     this.subscriptions.set(r.connectionId, this.subscriptions.get(r.connectionId) ?? new Set());
   }
 
-  async remove(connectionId: string): Promise<void> {
+  async remove(connectionId: string): Promise<RemoveResult> {
     this.removed.push(connectionId);
+    const userId = this.connections.get(connectionId)?.userId;
+    const channels = [...(this.subscriptions.get(connectionId) ?? [])];
     this.connections.delete(connectionId);
     this.subscriptions.delete(connectionId);
+    return { ...(userId !== undefined ? { userId } : {}), channels };
   }
 
   async subscribe(connectionId: string, channel: string, max: number): Promise<SubscribeResult> {
@@ -35,10 +38,10 @@ export class InMemoryConnectionStore implements ConnectionStore {
     return { created: true };
   }
 
-  async unsubscribe(connectionId: string, channel: string): Promise<void> {
+  async unsubscribe(connectionId: string, channel: string): Promise<UnsubscribeResult> {
     const subs = this.subscriptions.get(connectionId);
     if (!this.connections.has(connectionId) || !subs) throw new UnknownConnectionError(connectionId);
-    subs.delete(channel);
+    return { removed: subs.delete(channel) };
   }
 
   /**

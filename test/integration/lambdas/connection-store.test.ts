@@ -148,8 +148,9 @@ describe.each([inMemory, onLocalDynamoDb])('ConnectionStore contract: $name', (i
     await register('a');
     await store.subscribe('a', 'scores', MAX_SUBSCRIPTIONS);
     await store.subscribe('a', 'news', MAX_SUBSCRIPTIONS);
-    await store.unsubscribe('a', 'news');
-    await expect(store.unsubscribe('a', 'never-subscribed')).resolves.toBeUndefined();
+    expect(await store.unsubscribe('a', 'news')).toEqual({ removed: true });
+    expect(await store.unsubscribe('a', 'news')).toEqual({ removed: false });
+    expect(await store.unsubscribe('a', 'never-subscribed')).toEqual({ removed: false });
     expect(await idsOf(channel('news'))).toEqual([]);
     expect(await idsOf(channel('scores'))).toEqual(['a']);
     expect(await idsOf(connection('a'))).toEqual(['a']);
@@ -160,11 +161,13 @@ describe.each([inMemory, onLocalDynamoDb])('ConnectionStore contract: $name', (i
     await store.register(registration('b', { userId: 'alice' }));
     await store.subscribe('a', 'scores', MAX_SUBSCRIPTIONS);
     await store.subscribe('b', 'scores', MAX_SUBSCRIPTIONS);
-    await store.remove('a');
+    await store.subscribe('a', 'news', MAX_SUBSCRIPTIONS);
+    const removed = await store.remove('a');
+    expect({ ...removed, channels: [...removed.channels].sort() }).toEqual({ userId: 'alice', channels: ['news', 'scores'] });
     for (const audience of [channel('scores'), user('alice'), broadcast]) expect(await idsOf(audience)).toEqual(['b']);
     expect(await idsOf(connection('a'))).toEqual([]);
-    await expect(store.remove('a')).resolves.toBeUndefined();
-    await expect(store.remove('never-registered')).resolves.toBeUndefined();
+    expect(await store.remove('a')).toEqual({ channels: [] });
+    expect(await store.remove('never-registered')).toEqual({ channels: [] });
     await expect(store.subscribe('a', 'scores', MAX_SUBSCRIPTIONS)).rejects.toBeInstanceOf(UnknownConnectionError);
   });
 

@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { PushClient, type WebSocketConstructor } from '../../../client/src';
 import { LIFECYCLE_DETAIL_TYPES } from '../../../shared/events';
 import { MAX_MESSAGE_BYTES } from '../../../shared/limits';
+import type { GatewayFaults } from '../../../local/gateway/types';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
+import { localTarget } from '../../support/target';
 import { TestClient } from '../../support/ws-client';
 
 const APP = 'npx tsx test/support/variant/talkback-app.ts';
@@ -20,11 +23,13 @@ const MAX_PER_MINUTE = 5;
 describe('talking back: client messages, replies and lifecycle events', () => {
   let cloud: TestCloud;
   let watcher: TestClient;
+  // dropDisconnectRate: active (so the gateway consults it) but dropping nothing until a test sets it to 1.
+  const faults: { -readonly [K in keyof GatewayFaults]: GatewayFaults[K] } = { connectDelayMs: 3000, dropDisconnectRate: 1e-12, seed: 7 };
   beforeAll(async () => {
     cloud = await startTestCloud({
       app: APP,
       context: { maxMessagesPerMinute: String(MAX_PER_MINUTE) },
-      faults: { connectDelayMs: 3000 },
+      faults,
     });
     watcher = await TestClient.connect(cloud.webSocketUrl);
     await watcher.subscribe(WATCH);
@@ -96,6 +101,47 @@ describe('talking back: client messages, replies and lifecycle events', () => {
     expect(disconnected.data.detail).toEqual({ connectionId: id, statusCode: 4000, reason: 'done here' });
   });
 
+  it("announces a channel's first subscriber in and its last one out once each, also when the last one vanished", async () => {
+    const channelEvents = (channel: string) =>
+      watcher.frames.filter((m) => m.type === 'message' && m.channel === WATCH && m.data.detail.channel === channel).map((m) => m.data.detailType);
+    const channelEvent = (detailType: string, channel: string) =>
+      watcher.next((m) => m.type === 'message' && m.channel === WATCH && m.data.detailType === detailType && m.data.detail.channel === channel, 15_000);
+    const room = `room-${randomUUID().slice(0, 8)}`;
+    const [a, b] = [await TestClient.connect(cloud.webSocketUrl), await TestClient.connect(cloud.webSocketUrl)];
+    await a.subscribe(room);
+    const occupied = await channelEvent(LIFECYCLE_DETAIL_TYPES.channelOccupied, room);
+    expect(occupied.data.detail).toEqual({ connectionId: expect.any(String), channel: room });
+    await b.subscribe(room);
+    a.send({ action: 'unsubscribe', channel: room });
+    await a.next((m) => m.type === 'unsubscribed');
+    await cloud.idle();
+    expect(channelEvents(room)).toEqual([LIFECYCLE_DETAIL_TYPES.channelOccupied]); // b was not first, a was not last
+    b.close();
+    const vacated = await channelEvent(LIFECYCLE_DETAIL_TYPES.channelVacated, room);
+    expect(vacated.data.detail).toEqual({ connectionId: expect.any(String), channel: room });
+    expect(vacated.data.detail.connectionId).not.toBe(occupied.data.detail.connectionId);
+    a.close();
+
+    // The last subscriber vanishes without $disconnect: the channel is vacated when a push meets its 410.
+    const lonely = `room-${randomUUID().slice(0, 8)}`;
+    const c = await TestClient.connect(cloud.webSocketUrl);
+    await c.subscribe(lonely);
+    await channelEvent(LIFECYCLE_DETAIL_TYPES.channelOccupied, lonely);
+    faults.dropDisconnectRate = 1;
+    try {
+      c.close();
+      await c.closed();
+      await cloud.idle();
+    } finally {
+      faults.dropDisconnectRate = 1e-12;
+    }
+    expect(channelEvents(lonely)).toEqual([LIFECYCLE_DETAIL_TYPES.channelOccupied]);
+    await localTarget(cloud).publish({ channel: lonely, data: 'anyone?' });
+    await channelEvent(LIFECYCLE_DETAIL_TYPES.channelVacated, lonely);
+    await cloud.idle();
+    expect(channelEvents(lonely)).toEqual([LIFECYCLE_DETAIL_TYPES.channelOccupied, LIFECYCLE_DETAIL_TYPES.channelVacated]);
+  });
+
   it('a rate-limited client message gets RateLimited and does not reach the bus', async () => {
     const c = await TestClient.connect(cloud.webSocketUrl);
     // Sent at once: all in one calendar minute (the limit's window), one more than allowed.
@@ -144,6 +190,7 @@ describe('talking back, configured off', () => {
     expect(await c.next((m) => m.type === 'error' && m.code !== 'InvalidJson')).toMatchObject({ code: 'UnknownAction' });
     c.send({ action: 'subscribe', channel: 'x y' });
     expect(await c.next((m) => m.type === 'error' && m.code === 'InvalidChannel')).toBeDefined();
+    await c.subscribe('quiet-room'); // no ChannelOccupied, nor its ChannelVacated at the close
     c.close();
     await c.closed();
     await cloud.idle();

@@ -103,7 +103,7 @@ describe('SignedPostPublisher', () => {
     })();
     const report = await deliver(pages, payload, { concurrency: 1 }, {
       publisher: counted,
-      store: { remove: async () => undefined },
+      store: { remove: async () => ({ channels: [] }) },
       logger: quiet,
       sleep: async () => undefined,
     });

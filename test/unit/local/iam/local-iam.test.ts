@@ -1,6 +1,7 @@
 import {
   accessDeniedError, accessKeyIdOf, functionAccessKeyId, LocalIam, manageConnectionsPermission, requiredPermissions,
 } from '../../../../local/iam';
+import { CloudEventHub } from '../../../../local/console/event-hub';
 import type { RoleModel } from '../../../../local/template/model';
 
 const arn = (service: string, resource: string) => `arn:aws:${service}:us-east-1:000000000000:${resource}`;
@@ -14,7 +15,8 @@ const role: RoleModel = {
 
 describe('local IAM', () => {
   const lines: string[] = [];
-  const iam = new LocalIam({ functions: [{ name: 'Push', roleArn: role.arn }, { name: 'Imported', roleArn: 'arn:aws:iam::111111111111:role/Elsewhere' }], roles: [role] }, (l) => lines.push(l));
+  const hub = new CloudEventHub();
+  const iam = new LocalIam({ functions: [{ name: 'Push', roleArn: role.arn }, { name: 'Imported', roleArn: 'arn:aws:iam::111111111111:role/Elsewhere' }], roles: [role] }, (l) => lines.push(l), hub);
   const key = functionAccessKeyId('Push');
   const signed = (k: string) => `AWS4-HMAC-SHA256 Credential=${k}/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=abc`;
 
@@ -47,6 +49,13 @@ describe('local IAM', () => {
     expect(iam.check(key, requiredPermissions('AmazonSQS', 'SendMessage', { QueueUrl: 'http://h/000000000000/Other' }))?.message)
       .toContain('not authorized to perform: sqs:sendmessage on resource: arn:aws:sqs:us-east-1:000000000000:Other because no identity-based policy allows the sqs:sendmessage action');
     expect(lines.some((l) => l.startsWith('denied: ') && l.includes('dynamodb:PutItem'))).toBe(true);
+    // The console's stream shows each denial, with the function, the action and the resource.
+    const denials = hub.recent().filter((e) => e.kind === 'iam-denied');
+    expect(denials.map((e) => e.text)).toEqual([
+      `Push: dynamodb:PutItem on ${arn('dynamodb', 'table/T')} denied`,
+      `Push: sqs:SendMessage on ${arn('sqs', 'Other')} denied`,
+    ]);
+    expect(denials[0]!.data).toMatchObject({ function: 'Push', action: 'dynamodb:PutItem', message: expect.stringContaining('is not authorized to perform') });
   });
 
   it('does not restrict callers that are not functions, nor a function whose role is not the stack\'s (said once)', () => {
