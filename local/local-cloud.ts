@@ -146,7 +146,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const lambda = running.add(await step('lambda', () => startLambda(model, { awsEndpointUrl: ports.aws.url, sqs, reportLines: opts.verbose ?? false, asyncRetryDelayMs: opts.asyncRetryDelayMs, events, onFunctionLine, log })));
     const iam = (opts.iam ?? true) ? new LocalIam(model, prefixed(log, 'iam       '), events) : undefined;
     const appsync: RunningAppSync | undefined = ports.appsync && running.add((await step('appsync', () => startAppSync(model, {
-      port: ports.appsync!, iam, jwks: oidcKeysOf(opts.context), timers: opts.appsyncTimers, log: prefixed(log, 'appsync   '),
+      port: ports.appsync!, iam, jwks: oidcKeysOf(opts.context), timers: opts.appsyncTimers, events, log: prefixed(log, 'appsync   '),
     })))!);
     const eventBridge = running.add(await step('eventbridge', () => startEventBridge(model, { lambda, sqs, appsync, retryBaseDelayMs: opts.eventBridgeRetryBaseDelayMs, events, log })));
     const aws = running.add(await step('aws endpoint', () => startAwsEndpoint({

@@ -3,6 +3,7 @@ import {
   type DocumentNode, type ExecutionResult, type FieldNode, type FragmentDefinitionNode, type GraphQLField,
   type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
 } from 'graphql';
+import type { CloudEventSink } from '../console/event-hub';
 import type { RequiredPermission } from '../iam/requests';
 import type { GraphqlApiModel } from '../template/model';
 import type { AppSyncCaller } from './auth';
@@ -122,7 +123,7 @@ export class LocalGraphqlApi {
   private readonly subscriptions = new Set<Subscription>();
   private readonly defaultMode: GraphqlApiModel['authModes'][number]['type'];
 
-  constructor(readonly model: GraphqlApiModel, private readonly deps: { iam?: AppSyncIam; log: (line: string) => void }) {
+  constructor(readonly model: GraphqlApiModel, private readonly deps: { iam?: AppSyncIam; events?: CloudEventSink; log: (line: string) => void }) {
     this.schema = appSyncSchema(model.schema, model.logicalId);
     this.defaultMode = model.authModes[0].type;
     for (const r of model.resolvers) {
@@ -286,15 +287,20 @@ export class LocalGraphqlApi {
       const value = (result.data as Record<string, unknown>)[key];
       if (failed.has(key) || value === null || value === undefined) continue;
       const returned = byFieldName(value, node.selectionSet, fragments) as Record<string, unknown>;
+      let delivered = 0;
       for (const s of this.subscriptions) {
         if (!s.mutations.includes(node.name.value)) continue;
         if (!Object.entries(s.filter).every(([name, v]) => sameValue(returned?.[name], v))) continue;
         try {
           s.deliver({ data: { [s.responseKey]: project(this.schema, returned, s.selectionSet, s.returnType, s.fragments) } });
+          delivered++;
         } catch (error) {
           this.deps.log(`delivery to a subscriber failed: ${(error as Error).message}`);
         }
       }
+      const channel = typeof returned?.channel === 'string' ? ` (channel ${returned.channel})` : '';
+      this.deps.log(`mutation ${node.name.value}${channel} → ${delivered} subscription(s)`);
+      this.deps.events?.publish('push', `AppSync ${node.name.value}${channel} → ${delivered} subscription(s)`, { transport: 'appsync', field: node.name.value, ...(channel ? { channel: returned.channel } : {}), delivered });
     }
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JwksSource } from '../../shared/auth';
+import type { CloudEventSink } from '../console/event-hub';
 import { TargetDeliveryError } from '../eventbridge/errors';
 import { portOf, type BoundPort } from '../http/bound-port';
 import { readBody } from '../http/read-body';
@@ -30,6 +31,8 @@ export interface AppSyncDeps {
   readonly jwks?: Readonly<Record<string, JwksSource>>;
   /** Real-time timers, scaled for tests. */
   readonly timers?: Partial<RealtimeTimers>;
+  /** Where mutations fanned out to subscriptions are reported (the console). @default none */
+  readonly events?: CloudEventSink;
   readonly log: (line: string) => void;
 }
 
@@ -73,7 +76,7 @@ export async function startAppSync(model: { readonly graphqlApis: readonly Graph
   const [apiModel, ...others] = model.graphqlApis;
   if (!apiModel) return undefined;
   for (const other of others) deps.log(`${other.logicalId} (GraphQL API ${other.name}) is not served: the local AppSync serves one API, ${apiModel.logicalId}`);
-  const api = new LocalGraphqlApi(apiModel, { iam: deps.iam, log: deps.log });
+  const api = new LocalGraphqlApi(apiModel, { iam: deps.iam, events: deps.events, log: deps.log });
   const auth = new AppSyncAuthenticator(apiModel, { jwks: deps.jwks, log: deps.log });
   const realtime = new RealtimeEndpoint(api, auth, {
     connectionTimeoutMs: deps.timers?.connectionTimeoutMs ?? 300_000,
