@@ -1,5 +1,6 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import fc from 'fast-check';
 import WebSocket from 'ws';
 import { AppSyncPushClient, CLIENT_ERROR_CODES, createPushClient, PushClientError, type ChannelMessage } from '../../../client/src';
 import { devIssuerFromJwk, newDevJwk, type DevIssuer } from '../../../local/dev-issuer';
@@ -99,6 +100,15 @@ describe('local AppSync (fixture app: API key, IAM for EventBridge, NONE resolve
     expect(badJson.body.errors[0].message).toContain('Unable to parse "{oops" as valid JSON.');
   });
 
+  it('answers arbitrary HTTP bodies with AppSync-shaped errors, never a 500', async () => {
+    const body = fc.oneof(fc.string(), fc.json(), fc.record({ query: fc.oneof(fc.string(), fc.json()), variables: fc.oneof(fc.json(), fc.constant(undefined)), operationName: fc.oneof(fc.string(), fc.json(), fc.constant(undefined)) }));
+    for (const b of fc.sample(body, { numRuns: 100, seed: 16 })) {
+      const { status, body: answer } = await graphql(typeof b === 'string' ? b : JSON.stringify(b), key);
+      expect([200, 400]).toContain(status);
+      expect(answer.errors?.[0]?.message ?? '').not.toContain('local AppSync failed');
+    }
+  });
+
   it('refuses a real-time connection as AppSync does: a bad API key gets connection_error UnauthorizedException 401, no graphql-ws subprotocol a 400, a bad header a BadRequestException', async () => {
     const bad = await realtime(cloud, { 'x-api-key': 'da2-wrong' });
     bad.send({ type: 'connection_init' });
@@ -138,6 +148,20 @@ describe('local AppSync (fixture app: API key, IAM for EventBridge, NONE resolve
     await subscribed(c, 's1', key, 'still-working');
     start(c, 's1', key, SUBSCRIPTION, { channel: 'again' });
     expect((await c.next((m) => m.id === 's1' && m.type === 'error')).payload.errors[0]).toMatchObject({ errorType: 'DuplicatedOperationError' });
+    expect(c.closeCode).toBeUndefined();
+    c.ws.close();
+  });
+
+  it('survives arbitrary frames: each gets a typed error or an answer, and the connection still subscribes', async () => {
+    const c = await acked(cloud, key);
+    const frame = fc.oneof(
+      fc.string(),
+      fc.json(),
+      fc.record({ type: fc.constantFrom('start', 'stop', 'connection_init', 'ka', 'data'), id: fc.oneof(fc.string(), fc.integer(), fc.constant(undefined)), payload: fc.oneof(fc.json(), fc.record({ data: fc.oneof(fc.string(), fc.json()), extensions: fc.record({ authorization: fc.oneof(fc.constant(key), fc.json()) }) })) }),
+    );
+    const frames = fc.sample(frame, { numRuns: 150, seed: 16 });
+    for (const f of frames) c.send(typeof f === 'string' ? f : JSON.stringify(f));
+    await subscribed(c, 'after-fuzz', key, 'fuzzed');
     expect(c.closeCode).toBeUndefined();
     c.ws.close();
   });
