@@ -47,10 +47,20 @@ const HANDLER_TIMEOUT_MS = 1000;
 function scriptOf(code: string, where: string): string {
   const other = /^\s*import\s[^;]*?from\s+['"](?!@aws-appsync\/utils['"])([^'"]+)['"]/m.exec(code);
   if (other) throw new ResolverError(`${where}: the resolver imports ${other[1]}, which the local AppSync does not provide (only util and runtime of @aws-appsync/utils).`, 'LocalNotSupported', null, null);
+  // `export { a as request, response }` (how bundlers such as esbuild end a module): the names it exports.
+  const exported = new Map<string, string>([['request', 'request'], ['response', 'response']]);
   const body = code
     .replace(/^\s*import\s[^;]*?from\s+['"]@aws-appsync\/utils['"];?/gm, '')
+    .replace(/\bexport\s*\{([^}]*)\};?/g, (_all, list: string) => {
+      for (const item of list.split(',').map((x) => x.trim()).filter(Boolean)) {
+        const [local, as = local] = item.split(/\s+as\s+/);
+        exported.set(as, local);
+      }
+      return '';
+    })
     .replace(/\bexport\s+(?=(async\s+)?function\b|const\b|let\b|var\b)/g, '');
-  return `${body}\n;({ request: typeof request === 'function' ? request : undefined, response: typeof response === 'function' ? response : undefined })`;
+  const pick = (name: string) => `typeof ${exported.get(name)} === 'function' ? ${exported.get(name)} : undefined`;
+  return `${body}\n;({ request: ${pick('request')}, response: ${pick('response')} })`;
 }
 
 /** The part of AppSync's `util` the local runtime provides (https://docs.aws.amazon.com/appsync/latest/devguide/built-in-util-js.html). */

@@ -4,7 +4,7 @@ import type { GraphqlApiModel } from '../../../../local/template/model';
 
 const SCHEMA = `
 type Message @aws_api_key @aws_iam { channel: String! id: ID! data: AWSJSON! }
-type Query { early: String @aws_api_key  appended: String @aws_api_key  loop: String @aws_api_key  vtl: String @aws_api_key }
+type Query { bundled: String @aws_api_key  early: String @aws_api_key  appended: String @aws_api_key  loop: String @aws_api_key  vtl: String @aws_api_key }
 type Mutation { push(channel: String!, id: ID!, data: AWSJSON!): Message @aws_iam }
 type Subscription { onPush(channel: String!): Message @aws_subscribe(mutations: ["push"]) @aws_api_key }
 `;
@@ -14,6 +14,7 @@ const model: GraphqlApiModel = {
   authModes: [{ type: 'API_KEY' }, { type: 'AWS_IAM' }], schema: SCHEMA, apiKeys: [{ logicalId: 'K', value: 'da2-k' }], dataSources: [{ name: 'None', type: 'NONE' }],
   resolvers: [
     resolver('push', `import { util } from '@aws-appsync/utils';\nexport function request(ctx) { return { payload: ctx.args }; }\nexport function response(ctx) { return ctx.result; }`, 'Mutation'),
+    resolver('bundled', `import { util } from "@aws-appsync/utils";\nfunction request2(ctx) { return { payload: 'from a bundle' }; }\nfunction response(ctx) { return ctx.result; }\nexport {\n  request2 as request,\n  response\n};\n`),
     resolver('early', `export function request(ctx) { runtime.earlyReturn('early'); }\nexport function response() { return 'late'; }`),
     resolver('appended', `export function request(ctx) { util.appendError('careful', 'Warning'); return { payload: 'kept' }; }\nexport const response = (ctx) => ctx.result;`),
     resolver('loop', `export function request(ctx) { for (;;) {} }`),
@@ -39,6 +40,7 @@ describe('LocalGraphqlApi', () => {
   it('honours runtime.earlyReturn and util.appendError, stops a runaway handler, and says plainly that VTL is not run', async () => {
     const api = new LocalGraphqlApi(model, { log: () => undefined });
     expect(await api.execute({ query: '{ early }' }, apiKey)).toEqual({ data: { early: 'early' } });
+    expect(await api.execute({ query: '{ bundled }' }, apiKey)).toEqual({ data: { bundled: 'from a bundle' } });
     expect(await api.execute({ query: '{ appended }' }, apiKey)).toEqual({ data: { appended: 'kept' }, errors: [expect.objectContaining({ path: ['appended'], errorType: 'Warning', message: 'careful' })] });
     const loop = await api.execute({ query: '{ loop }' }, apiKey);
     expect(loop.errors![0]).toMatchObject({ path: ['loop'], errorType: 'Code', message: expect.stringContaining('timed out') });
