@@ -1,6 +1,8 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import fc from 'fast-check';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { AppSyncPushClient, CLIENT_ERROR_CODES, createPushClient, PushClientError, type ChannelMessage } from '../../../client/src';
 import { devIssuerFromJwk, newDevJwk, type DevIssuer } from '../../../local/dev-issuer';
@@ -9,8 +11,48 @@ import { startTestCloud, type TestCloud } from '../../support/local-cloud';
 import { waitUntil } from '../../support/wait-until';
 import { TestClient } from '../../support/ws-client';
 
+/** One stack the tests run: its app, context, and the output names it gives the GraphQL and real-time URLs and the key. */
+interface Variant {
+  readonly name: string;
+  readonly app?: string;
+  readonly context: Record<string, string>;
+  readonly outputs: { readonly graphqlUrl: string; readonly realtimeUrl: string; readonly apiKeyId: string };
+  /** Extra context giving the API an OIDC mode trusting `issuer` (with `audience` as ClientId). */
+  readonly oidc: (issuer: DevIssuer) => Record<string, string>;
+  /** Whether the resolver refuses a `refused-` channel (the fixture's, to test a resolver error). */
+  readonly refusesChannels: boolean;
+  /** Whether rules of their own put pushes this transport cannot deliver (`userId`…) on the dead-letter queue as `{ reason, code, event }` (the stack's). */
+  readonly undeliverableRules: boolean;
+}
+
+const devIssuerKeys = (issuer: DevIssuer) => ({ authIssuer: issuer.issuer, authAudience: issuer.audience, authJwks: JSON.stringify(issuer.publicJwks) });
+
 /** The fixture app: aws-cdk-lib's AppSync and EventBridge constructs with the issue's schema (test/fixtures/appsync-app). */
-const APP = 'npx tsx test/fixtures/appsync-app/app.ts';
+const FIXTURE: Variant = {
+  name: 'fixture app (aws-cdk-lib constructs)',
+  app: 'npx tsx test/fixtures/appsync-app/app.ts',
+  context: {},
+  outputs: { graphqlUrl: 'GraphQLUrl', realtimeUrl: 'RealtimeUrl', apiKeyId: 'ApiKeyId' },
+  oidc: (issuer) => ({ oidcIssuer: issuer.issuer, oidcClientId: issuer.audience, ...devIssuerKeys(issuer) }),
+  refusesChannels: true,
+  undeliverableRules: false,
+};
+
+/**
+ * This package's stack with `-c transport=appsync` (lib/constructs/appsync-push.ts), once it is in the tree.
+ * `WSP_APPSYNC_STACK_APP` runs another checkout's app instead (e.g. `npx tsx /path/to/checkout/bin/app.ts`).
+ */
+const STACK: Variant | undefined = existsSync(join(__dirname, '../../../shared/appsync.ts')) || process.env.WSP_APPSYNC_STACK_APP ? {
+  name: 'the stack with -c transport=appsync',
+  app: process.env.WSP_APPSYNC_STACK_APP,
+  context: { transport: 'appsync' },
+  outputs: { graphqlUrl: 'AppSyncGraphQLUrl', realtimeUrl: 'AppSyncRealtimeUrl', apiKeyId: 'AppSyncApiKeyId' },
+  oidc: devIssuerKeys,
+  refusesChannels: false,
+  undeliverableRules: true,
+} : undefined;
+
+const VARIANTS: Variant[] = [FIXTURE, ...(STACK ? [STACK] : [])];
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64');
 const SUBSCRIPTION = 'subscription S($channel: String!) { onPush(channel: $channel) { channel id data } }';
@@ -43,7 +85,7 @@ async function subscribed(c: TestClient, id: string, authorization: Record<strin
 
 const dataFor = (c: TestClient, id: string) => c.frames.filter((m) => m.type === 'data' && m.id === id);
 
-describe('local AppSync (fixture app: API key, IAM for EventBridge, NONE resolver)', () => {
+describe.each(VARIANTS)('local AppSync: $name (API key, IAM for EventBridge, NONE resolver)', (variant) => {
   let cloud: TestCloud;
   let key: Record<string, string>;
   let events: EventBridgeClient;
@@ -59,7 +101,7 @@ describe('local AppSync (fixture app: API key, IAM for EventBridge, NONE resolve
   };
 
   beforeAll(async () => {
-    cloud = await startTestCloud({ app: APP, appsyncPort: 0, appsyncTimers: { keepAliveIntervalMs: 100 } });
+    cloud = await startTestCloud({ app: variant.app, context: variant.context, appsyncPort: 0, appsyncTimers: { keepAliveIntervalMs: 100 } });
     key = { 'x-api-key': cloud.appsync!.apiKey! };
     events = new EventBridgeClient({ endpoint: cloud.awsEndpoint, region: 'us-east-1', credentials });
   }, 120_000);
@@ -70,9 +112,9 @@ describe('local AppSync (fixture app: API key, IAM for EventBridge, NONE resolve
 
   it('starts without a WebSocket API, resolves the outputs and writes the AppSync endpoints and key to endpoints.json', async () => {
     expect(cloud.webSocketUrl).toBe('');
-    expect(cloud.outputs.GraphQLUrl).toBe(cloud.appsync!.graphqlUrl);
-    expect(cloud.outputs.RealtimeUrl).toBe(cloud.appsync!.realtimeUrl);
-    expect(cloud.outputs.ApiKeyId).toBe(cloud.appsync!.apiKey);
+    expect(cloud.outputs[variant.outputs.graphqlUrl]).toBe(cloud.appsync!.graphqlUrl);
+    expect(cloud.outputs[variant.outputs.realtimeUrl]).toBe(cloud.appsync!.realtimeUrl);
+    expect(cloud.outputs[variant.outputs.apiKeyId]).toBe(cloud.appsync!.apiKey);
     expect(cloud.appsync!.realtimeUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/graphql\/realtime$/);
     expect(cloud.appsync!.apiKey).toMatch(/^da2-[a-z0-9]{26}$/);
     const file = localEndpoints(cloud);
@@ -218,33 +260,39 @@ describe('local AppSync (fixture app: API key, IAM for EventBridge, NONE resolve
   it('sends an event the AppSync target cannot deliver to the dead-letter queue with its reason', async () => {
     const sqs = new SQSClient({ endpoint: cloud.awsEndpoint, region: 'us-east-1', credentials });
     try {
-      await publish({ channel: 'refused-1', data: {} });
-      await publish({ data: { no: 'channel' } });
+      // No data: the mutation's $data is null, which AppSync refuses as a validation error.
+      await publish({ channel: 'no-data' });
+      if (variant.refusesChannels) await publish({ channel: 'refused-1', data: {} });
+      if (variant.undeliverableRules) await publish({ userId: 'alice', data: {} });
       await cloud.idle();
       const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: cloud.outputs.DeadLetterQueueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }));
       const reasons = (got.Messages ?? []).map((m) => ({
-        channel: JSON.parse(m.Body!).detail.channel,
-        code: m.MessageAttributes!.ERROR_CODE.StringValue,
-        message: m.MessageAttributes!.ERROR_MESSAGE.StringValue,
-        retries: m.MessageAttributes!.RETRY_ATTEMPTS.StringValue,
-        target: m.MessageAttributes!.TARGET_ARN.StringValue,
+        channel: JSON.parse(m.Body!).detail?.channel,
+        code: m.MessageAttributes?.ERROR_CODE?.StringValue,
+        message: m.MessageAttributes?.ERROR_MESSAGE?.StringValue,
+        retries: m.MessageAttributes?.RETRY_ATTEMPTS?.StringValue,
+        target: m.MessageAttributes?.TARGET_ARN?.StringValue,
       }));
-      expect(reasons).toHaveLength(2);
-      expect(reasons).toContainEqual({ channel: 'refused-1', code: 'PushRefused', message: 'channel refused-1 is refused', retries: '0', target: expect.stringMatching(/^arn:aws:appsync:us-east-1:000000000000:endpoints\/graphql-api\/[a-z0-9]{26}$/) });
-      expect(reasons).toContainEqual(expect.objectContaining({ channel: undefined, code: 'ValidationError', message: expect.stringContaining('Variable "$channel" of non-null type "String!" must not be null.') }));
+      const target = expect.stringMatching(/^arn:aws:appsync:us-east-1:000000000000:endpoints\/graphql-api\/[a-z0-9]{26}$/);
+      expect(reasons).toContainEqual({ channel: 'no-data', code: 'ValidationError', message: 'Variable "$data" of non-null type "AWSJSON!" must not be null.', retries: '0', target });
+      if (variant.refusesChannels) expect(reasons).toContainEqual({ channel: 'refused-1', code: 'PushRefused', message: 'channel refused-1 is refused', retries: '0', target });
+      if (variant.undeliverableRules) {
+        const bodies = (got.Messages ?? []).map((m) => JSON.parse(m.Body!));
+        expect(bodies).toContainEqual({ reason: expect.stringContaining('userId pushes need the apigateway transport'), code: 'UnsupportedAudience', event: expect.objectContaining({ detail: expect.objectContaining({ userId: 'alice' }) }) });
+      }
+      expect(reasons).toHaveLength(1 + (variant.refusesChannels ? 1 : 0) + (variant.undeliverableRules ? 1 : 0));
     } finally {
       sqs.destroy();
     }
   });
 });
 
-describe('local AppSync with OIDC (the development issuer as OpenIDConnectConfig)', () => {
+describe.each(VARIANTS)('local AppSync with OIDC (the development issuer as OpenIDConnectConfig): $name', (variant) => {
   let cloud: TestCloud;
   let issuer: DevIssuer;
   beforeAll(async () => {
     issuer = await devIssuerFromJwk(await newDevJwk());
-    const context = { oidcIssuer: issuer.issuer, oidcClientId: issuer.audience, authIssuer: issuer.issuer, authJwks: JSON.stringify(issuer.publicJwks) };
-    cloud = await startTestCloud({ app: APP, context, appsyncPort: 0 });
+    cloud = await startTestCloud({ app: variant.app, context: { ...variant.context, ...variant.oidc(issuer) }, appsyncPort: 0 });
   }, 120_000);
   afterAll(() => cloud?.stop());
 
