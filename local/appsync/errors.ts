@@ -31,7 +31,11 @@ export class AppSyncRequestError extends PushError {
   }
 }
 
-/** AppSync's words for a request whose credentials are missing or wrong (HTTP 401, `UnauthorizedException`). */
+/**
+ * AppSync's words for a request whose credentials are missing or wrong: HTTP 401 with `UnauthorizedException`
+ * (https://repost.aws/knowledge-center/aws-appsync-graphql-request-unauth-error: "401 Unauthorized: the request
+ * is denied by AWS AppSync or the authorization mode because the credentials are missing or invalid").
+ */
 export const UNAUTHORIZED_MESSAGE = 'You are not authorized to make this call.';
 
 /** A request with no credentials AppSync could use (no `x-api-key`, no `Authorization`). */

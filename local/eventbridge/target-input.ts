@@ -78,23 +78,27 @@ function select(event: unknown, path: string): unknown {
 
 /**
  * Applies an `InputTransformer`, as EventBridge describes it
- * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html): each `<name>` of
- * the template is replaced by the value its path selects — as JSON outside a JSON string, as its text inside
- * one (a string without its quotes) — and the predefined `<aws.events.rule-name>`, `<aws.events.rule-arn>`,
- * `<aws.events.event>` (the event as JSON), `<aws.events.event.json>` (the same; AWS's name for it in JSON
- * templates) and `<aws.events.event.ingestion-time>`. A path that selects nothing gives `null` outside a
- * string and nothing inside one. The result is delivered as JSON when it parses as JSON, else as text.
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html,
+ * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_InputTransformer.html): each `<name>` of the
+ * template is replaced by the value its path selects. In a JSON template (one that starts with `{` or `[`) a
+ * value outside a JSON string is put as JSON, inside one as its text (a string without its quotes, escaped);
+ * in a text template every value is put as its text. The predefined variables are `<aws.events.rule-name>`,
+ * `<aws.events.rule-arn>`, `<aws.events.event.ingestion-time>`, `<aws.events.event>` (the event without its
+ * `detail`) and `<aws.events.event.json>` (the whole event). A path that selects nothing gives `null` outside
+ * a string and nothing inside one. The result is delivered as JSON when it parses as JSON, else as text.
  */
 export function transformInput(event: unknown, t: InputTransformer, ctx: TransformContext): unknown {
   const values = new Map<string, unknown>(Object.entries(t.inputPathsMap ?? {}).map(([name, path]) => [name, select(event, path)]));
   values.set('aws.events.rule-name', ctx.ruleName);
   values.set('aws.events.rule-arn', ctx.ruleArn);
-  values.set('aws.events.event', event);
+  const { detail: _detail, ...withoutDetail } = (event ?? {}) as Record<string, unknown>;
+  values.set('aws.events.event', withoutDetail);
   values.set('aws.events.event.json', event);
   values.set('aws.events.event.ingestion-time', new Date(ctx.ingestedAt).toISOString());
   let out = '';
   let inString = false;
   const text = t.inputTemplate;
+  const json = /^\s*[{[]/.test(text);
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c === '\\' && inString) {
@@ -108,7 +112,9 @@ export function transformInput(event: unknown, t: InputTransformer, ctx: Transfo
       const name = end > i ? text.slice(i + 1, end) : '';
       if (values.has(name)) {
         const value = values.get(name);
-        if (inString) out += value === undefined ? '' : typeof value === 'string' ? JSON.stringify(value).slice(1, -1) : JSON.stringify(JSON.stringify(value)).slice(1, -1);
+        const asText = value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+        if (!json) out += asText;
+        else if (inString) out += JSON.stringify(asText).slice(1, -1);
         else out += value === undefined ? 'null' : JSON.stringify(value);
         i = end;
         continue;

@@ -16,9 +16,12 @@ describe('InputTransformer (https://docs.aws.amazon.com/eventbridge/latest/userg
 
   it('gives null for a path that selects nothing, fills the predefined variables, and delivers a template that is not JSON as text', () => {
     expect(transformInput(event, { inputPathsMap: { x: '$.detail.missing' }, inputTemplate: '{"x":<x>,"in":"<x>"}' }, ctx)).toEqual({ x: null, in: '' });
-    expect(transformInput(event, { inputTemplate: '{"rule":<aws.events.rule-name>,"at":<aws.events.event.ingestion-time>,"e":<aws.events.event.json>}' }, ctx))
-      .toEqual({ rule: 'R', at: '2026-01-01T00:00:01.000Z', e: event });
-    expect(transformInput(event, { inputPathsMap: { c: '$.detail.channel' }, inputTemplate: 'channel <c> changed' }, ctx)).toBe('channel "scores" changed');
+    const { detail: _d, ...withoutDetail } = event;
+    expect(transformInput(event, { inputTemplate: '{"rule":<aws.events.rule-name>,"at":<aws.events.event.ingestion-time>,"e":<aws.events.event.json>,"short":<aws.events.event>}' }, ctx))
+      .toEqual({ rule: 'R', at: '2026-01-01T00:00:01.000Z', e: event, short: withoutDetail });
+    // A text template (AWS's own example: "<instance> is in state <status>") takes the values as text.
+    expect(transformInput(event, { inputPathsMap: { c: '$.detail.channel', d: '$.detail.data' }, inputTemplate: '<c> is in state <d>' }, ctx)).toBe('scores is in state {"home":1}');
+    expect(transformInput(event, { inputPathsMap: { c: '$.detail.channel' }, inputTemplate: '"<c> changed"' }, ctx)).toBe('scores changed');
   });
 
   it('says what is wrong with a transformer EventBridge would refuse', () => {
