@@ -37,7 +37,8 @@ export interface RealtimeTimers {
 const MAX_FRAME_BYTES = 256 * 1024;
 
 function decodeBase64Json(text: string, what: string): Record<string, unknown> {
-  const normalized = text.replace(/-/g, '+').replace(/_/g, '/');
+  // Clients put btoa's output in the URL unencoded (AWS's examples do): a `+` arrives as a space.
+  const normalized = text.replace(/ /g, '+').replace(/-/g, '+').replace(/_/g, '/');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(normalized)) throw new AppSyncRequestError('BadRequestException', `The ${what} is not base64.`, 400);
   let value: unknown;
   try {

@@ -161,6 +161,15 @@ describe.each(VARIANTS)('local AppSync: $name (API key, IAM for EventBridge, NON
 
     await expect(TestClient.connect(`${cloud.appsync!.realtimeUrl}?header=${b64(key)}&payload=e30=`)).rejects.toMatchObject({ status: 400 });
 
+    // Unencoded base64 in the URL, as AWS's examples build it: its `+` must still be read as `+`.
+    let plusHeader = { host: 'example', 'x-api-key': cloud.appsync!.apiKey!, pad: '' };
+    while (!b64(plusHeader).includes('+')) plusHeader = { ...plusHeader, pad: `${plusHeader.pad}>` };
+    const raw = await TestClient.connect(`${cloud.appsync!.realtimeUrl}?header=${b64(plusHeader)}&payload=e30=`, { protocols: ['graphql-ws'] });
+    raw.send({ type: 'connection_init' });
+    await raw.next((m) => m.type === 'connection_ack' || m.type === 'connection_error');
+    expect(raw.frames[0].type).toBe('connection_ack');
+    raw.ws.close();
+
     const garbled = await TestClient.connect(`${cloud.appsync!.realtimeUrl}?header=%%%&payload=e30=`, { protocols: ['graphql-ws'] });
     expect((await garbled.next((m) => m.type === 'connection_error')).payload.errors[0]).toMatchObject({ errorType: 'BadRequestException', errorCode: 400 });
   });
