@@ -103,7 +103,9 @@ export class AppSyncPushClient extends Emitter<PushClientEvents> {
   subscribe(channel: string, listener: Listener): () => void {
     this.channelListeners.set(channel, listener);
     if (!this.seen.has(channel)) this.seen.set(channel, new RecentIds(this.options.dedupeCapacity ?? 1000));
-    if (this.acked && !this.byChannel.has(channel)) void this.start(channel);
+    if (this.acked && !this.byChannel.has(channel)) {
+      this.start(channel).catch((error) => this.emit('error', new PushClientError(CLIENT_ERROR_CODES.InvalidOption, `The token function failed: ${(error as Error)?.message ?? String(error)}`, undefined, { cause: error })));
+    }
     return () => this.unsubscribe(channel);
   }
 
@@ -179,7 +181,13 @@ export class AppSyncPushClient extends Emitter<PushClientEvents> {
   }
 
   private async open(): Promise<void> {
-    const header = await this.authorization();
+    let header: Record<string, string>;
+    try {
+      header = await this.authorization();
+    } catch (error) {
+      this.emit('error', new PushClientError(CLIENT_ERROR_CODES.InvalidOption, `The token function failed: ${(error as Error)?.message ?? String(error)}`, undefined, { cause: error }));
+      return this.scheduleReconnect();
+    }
     if (this.stopped) return;
     const url = `${this.options.url}${this.options.url.includes('?') ? '&' : '?'}header=${encodeURIComponent(base64(JSON.stringify(header)))}&payload=${encodeURIComponent(base64('{}'))}`;
     let ws: WebSocketLike;
