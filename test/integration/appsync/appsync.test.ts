@@ -257,6 +257,15 @@ describe.each(VARIANTS)('local AppSync: $name (API key, IAM for EventBridge, NON
       const id = await publish({ channel: 'from-client', data: { home: 7, away: 0 } });
       await waitUntil(() => got.length === 1, 'the client to receive the event');
       expect(got[0]).toEqual({ channel: 'from-client', id, data: { home: 7, away: 0 }, replayed: false });
+      // A dropped connection: the client reconnects and starts its subscription again.
+      const states: string[] = [];
+      client.on('state', (s) => states.push(s));
+      (client as unknown as { ws: WebSocket }).ws.close();
+      await waitUntil(() => subscribedTo.filter((c) => c === 'from-client').length === 2, 'the client to subscribe again');
+      expect(states).toEqual(['reconnecting', 'open']);
+      const again = await publish({ channel: 'from-client', data: { home: 8, away: 0 } });
+      await waitUntil(() => got.length === 2, 'the event after the reconnect');
+      expect(got[1]).toMatchObject({ id: again, data: { home: 8, away: 0 } });
       for (const call of [() => client.publish(), () => client.presence(), () => client.request(), () => client.send()]) {
         expect(call).toThrow(PushClientError);
         try { call(); } catch (e) { expect((e as PushClientError).code).toBe(CLIENT_ERROR_CODES.UnsupportedOnTransport); }
