@@ -1,5 +1,5 @@
 import {
-  buildSchema, GraphQLError, GraphQLScalarType, isObjectType, Kind, valueFromASTUntyped,
+  buildSchema, GraphQLError, GraphQLScalarType, isObjectType, Kind, print, valueFromASTUntyped,
   type GraphQLField, type GraphQLObjectType, type GraphQLSchema, type ValueNode,
 } from 'graphql';
 import type { AppSyncAuthMode } from '../template/model';
@@ -44,15 +44,23 @@ function parseJson(text: string): unknown {
 /**
  * `AWSJSON`: "a JSON string; any valid JSON construct is automatically parsed and loaded in the resolver code
  * as maps, lists, or scalar values rather than as the literal input strings; unquoted strings or otherwise
- * invalid JSON result in a GraphQL validation error". In variables a string is parsed the same way; any other
- * JSON value (an object, as an EventBridge input template writes it) is taken as the value itself. Output is
- * the value's JSON text.
+ * invalid JSON result in a GraphQL validation error" (https://docs.aws.amazon.com/appsync/latest/devguide/scalars.html).
+ * So an input must be a string holding JSON, in a literal and in variables alike: an object literal is
+ * refused (AppSync: "… is not a valid 'AWSJSON'"), and so is an object given as a variable's value — which is
+ * why an EventBridge input template cannot hand an event's `detail.data` object to an AWSJSON variable as is.
+ * Output is the value's JSON text.
  */
 const AWSJSON = new GraphQLScalarType({
   name: 'AWSJSON',
   serialize: (value) => (value === undefined ? null : JSON.stringify(value)),
-  parseValue: (value) => (typeof value === 'string' ? parseJson(value) : value),
-  parseLiteral: (ast: ValueNode) => (ast.kind === Kind.STRING ? parseJson(ast.value) : valueFromASTUntyped(ast)),
+  parseValue: (value) => {
+    if (typeof value !== 'string') throw new GraphQLError(`AWSJSON takes a JSON string, not ${Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`}: send JSON.stringify(value).`);
+    return parseJson(value);
+  },
+  parseLiteral: (ast: ValueNode) => {
+    if (ast.kind !== Kind.STRING) throw new GraphQLError(`${print(ast)} is not a valid 'AWSJSON': give a string holding JSON.`);
+    return parseJson(ast.value);
+  },
 });
 
 /**

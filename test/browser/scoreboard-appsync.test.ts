@@ -6,7 +6,10 @@ import { describeRequiring } from '../support/requirements';
 
 const maybe = describeRequiring(CHROMIUM_MISSING);
 
-/** The same scoreboard page on the AppSync transport (the fixture app): it subscribes with the local API key. */
+/**
+ * The same scoreboard page on the AppSync transport (the fixture app, whose publishers send `data` as JSON
+ * text for its AWSJSON variable): it subscribes with the local API key.
+ */
 maybe('scoreboard page in Chromium, AppSync transport', () => {
   let cloud: TestCloud;
   let browser: Browser;
@@ -23,7 +26,7 @@ maybe('scoreboard page in Chromium, AppSync transport', () => {
     await page.goto(cloud.pageUrl);
     await page.waitForSelector('#state[data-state="subscribed"]', { timeout: 15_000 });
     const events = new EventBridgeClient({ endpoint: cloud.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-    await events.send(new PutEventsCommand({ Entries: [{ EventBusName: cloud.outputs.EventBusName, Source: 'scores', DetailType: 'WebSocketPush', Detail: JSON.stringify({ channel: 'scores', data: { home: 4, away: 2 } }) }] }));
+    await events.send(new PutEventsCommand({ Entries: [{ EventBusName: cloud.outputs.EventBusName, Source: 'scores', DetailType: 'WebSocketPush', Detail: JSON.stringify({ channel: 'scores', data: JSON.stringify({ home: 4, away: 2 }) }) }] }));
     events.destroy();
     await page.waitForFunction(() => document.querySelector('#home')?.textContent === '4', undefined, { timeout: 10_000 });
     expect(await page.textContent('#away')).toBe('2');

@@ -21,6 +21,11 @@ interface Variant {
   readonly oidc: (issuer: DevIssuer) => Record<string, string>;
   /** Whether the resolver refuses a `refused-` channel (the fixture's, to test a resolver error). */
   readonly refusesChannels: boolean;
+  /**
+   * Whether a publisher must send `detail.data` as JSON text: the fixture's input template hands it to the
+   * AWSJSON variable as is (which takes a JSON string); the stack's relay encodes it.
+   */
+  readonly dataAsJsonText: boolean;
   /** Whether rules of their own put pushes this transport cannot deliver (`userId`…) on the dead-letter queue as `{ reason, code, event }` (the stack's). */
   readonly undeliverableRules: boolean;
 }
@@ -35,6 +40,7 @@ const FIXTURE: Variant = {
   outputs: { graphqlUrl: 'GraphQLUrl', realtimeUrl: 'RealtimeUrl', apiKeyId: 'ApiKeyId' },
   oidc: (issuer) => ({ oidcIssuer: issuer.issuer, oidcClientId: issuer.audience, ...devIssuerKeys(issuer) }),
   refusesChannels: true,
+  dataAsJsonText: true,
   undeliverableRules: false,
 };
 
@@ -49,6 +55,7 @@ const STACK: Variant | undefined = existsSync(join(__dirname, '../../../shared/a
   outputs: { graphqlUrl: 'AppSyncGraphQLUrl', realtimeUrl: 'AppSyncRealtimeUrl', apiKeyId: 'AppSyncApiKeyId' },
   oidc: devIssuerKeys,
   refusesChannels: false,
+  dataAsJsonText: false,
   undeliverableRules: true,
 } : undefined;
 
@@ -91,7 +98,8 @@ describe.each(VARIANTS)('local AppSync: $name (API key, IAM for EventBridge, NON
   let events: EventBridgeClient;
   let publishN = 0;
   const publish = async (detail: Record<string, unknown>) => {
-    const out = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: cloud.outputs.EventBusName, Source: 'test', DetailType: 'WebSocketPush', Detail: JSON.stringify({ ...detail, n: ++publishN }) }] }));
+    const encoded = variant.dataAsJsonText && 'data' in detail ? { ...detail, data: JSON.stringify(detail.data) } : detail;
+    const out = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: cloud.outputs.EventBusName, Source: 'test', DetailType: 'WebSocketPush', Detail: JSON.stringify({ ...encoded, n: ++publishN }) }] }));
     expect(out.FailedEntryCount).toBe(0);
     return out.Entries![0].EventId!;
   };
@@ -140,6 +148,11 @@ describe.each(VARIANTS)('local AppSync: $name (API key, IAM for EventBridge, NON
     expect(push.body).toEqual({ data: { push: null }, errors: [expect.objectContaining({ path: ['push'], errorType: 'Unauthorized', message: 'Not Authorized to access push on type Mutation' })] });
     const badJson = await graphql({ query: 'mutation M($d: AWSJSON!) { push(channel: "x", id: "1", data: $d) { id } }', variables: { d: '{oops' } }, key);
     expect(badJson.body.errors[0].message).toContain('Unable to parse "{oops" as valid JSON.');
+    // AWSJSON takes a JSON string (https://docs.aws.amazon.com/appsync/latest/devguide/scalars.html): an object is refused, as a literal and as a variable.
+    const objectVariable = await graphql({ query: 'mutation M($d: AWSJSON!) { push(channel: "x", id: "1", data: $d) { id } }', variables: { d: { a: 1 } } }, key);
+    expect(objectVariable.body.errors[0]).toMatchObject({ errorType: 'ValidationError', message: expect.stringContaining('AWSJSON takes a JSON string, not an object') });
+    const objectLiteral = await graphql({ query: 'mutation { push(channel: "x", id: "1", data: {a: 1}) { id } }' }, key);
+    expect(objectLiteral.body.errors[0].message).toContain("{a: 1} is not a valid 'AWSJSON'");
   });
 
   it('answers arbitrary HTTP bodies with AppSync-shaped errors, never a 500', async () => {
