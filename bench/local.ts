@@ -9,7 +9,7 @@
  * Prints the figures with the machine's load average and writes bench/results/local.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
@@ -156,7 +156,9 @@ export async function runLocalBench(argv: string[]): Promise<void> {
     return i >= 0 ? Number(argv[i + 1]) : fallback;
   };
   const cacheDir = join(PROJECT_ROOT, SYNTH_CACHE_FOLDER);
-  for (const name of readdirSync(cacheDir, { withFileTypes: true }).filter((e) => e.name.startsWith('cdk.out-'))) {
+  // A fresh clone has no cache folder yet: the cold start makes it.
+  const entries = existsSync(cacheDir) ? readdirSync(cacheDir, { withFileTypes: true }) : [];
+  for (const name of entries.filter((e) => e.name.startsWith('cdk.out-'))) {
     rmSync(join(cacheDir, name.name), { recursive: true, force: true });
   }
   const cold = await startCloud();

@@ -5,13 +5,16 @@
  * - `npm run bench -- --project-aws [--inputs FILE] [--delivery-memory-mb N] [--delivery-concurrency N]
  *   [--fanout-threshold N] [--fanout-batch-size N] [--fanout-worker-concurrency N] [--trials N]`
  *   the AWS projection, a model (bench/aws-projection.ts), from inputs measured here (or those of an earlier
- *   projection, FILE) → bench/results/aws-projection.json.
+ *   projection, FILE) → bench/results/aws-projection.json;
+ * - `npm run bench -- --talkback [--rounds N] [--count N]` the latency a forwarded client message adds, request →
+ *   a responder's reply vs a ping, side by side (bench/talkback.ts) → bench/results/talkback.json.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { numericFlags } from './flags';
 import { DEFAULT_POST_CPU_OPTIONS, describePostCpu, measurePostCpu, type PostCpuOptions } from './post-cpu';
 import { projectAws } from './project-aws';
+import { runTalkbackBench } from './talkback';
 
 async function postCpu(argv: readonly string[]): Promise<void> {
   const { values: flags, rest } = numericFlags(argv, {
@@ -33,5 +36,6 @@ async function postCpu(argv: readonly string[]): Promise<void> {
 export function benchMode(argv: readonly string[]): (() => Promise<void>) | undefined {
   if (argv[0] === '--post-cpu') return () => postCpu(argv.slice(1));
   if (argv[0] === '--project-aws') return () => projectAws(argv.slice(1));
+  if (argv[0] === '--talkback') return () => runTalkbackBench(argv.slice(1));
   return undefined;
 }

@@ -7,19 +7,23 @@
  *   child  → {type:'posts', samples:[{client, round, posts, cpuUs, wallMs, delivered, failed}]}
  *   parent → {cmd:'query', endpoint, ids}
  *   child  → {type:'query', sample:{ids, pages, cpuUs, wallMs}}
+ *   parent → {cmd:'gate', endpoint, frames, rounds}
+ *   child  → {type:'gate', samples:[{client, round, frames, cpuUs, wallMs}]}
  *   child  → {type:'error', message} when a command failed
  */
 import { Agent, request } from 'node:http';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { DynamoDbConnectionStore } from '../lambdas/adapters/dynamodb-connection-store';
+import { DynamoDbFrameGate } from '../lambdas/adapters/dynamodb-frame-gate';
+import { DynamoDbJsonClient } from '../lambdas/adapters/dynamodb-json-client';
 import { createManagementApiClient, ManagementApiPublisher } from '../lambdas/adapters/management-api-publisher';
 import { SignedPostPublisher } from '../lambdas/adapters/signed-post-publisher';
 import { deliver } from '../lambdas/core/deliver';
 import type { Logger } from '../lambdas/core/logger';
 import type { Publisher } from '../lambdas/core/publisher';
-import { createTableInput, keys, TABLE } from '../shared/table-schema';
+import { createTableInput, keys, META, TABLE } from '../shared/table-schema';
 
 /**
  * The clients measured: the hot path's signed-post client and the SDK's management-API client (compared),
@@ -53,6 +57,18 @@ export interface PostSample {
 export interface QuerySample {
   ids: number;
   pages: number;
+  cpuUs: number;
+  wallMs: number;
+}
+
+/** The frame gate's clients compared: the lean JSON client the gate uses, and the SDK's document client. */
+export const GATE_CLIENTS = ['lean', 'sdk'] as const;
+export type GateClient = (typeof GATE_CLIENTS)[number];
+
+export interface GateSample {
+  client: GateClient;
+  round: number;
+  frames: number;
   cpuUs: number;
   wallMs: number;
 }
@@ -180,10 +196,58 @@ async function query(endpoint: string, ids: number): Promise<QuerySample> {
   return sample;
 }
 
-process.on('message', (m: PostsCommand | { cmd: 'query'; endpoint: string; ids: number }) => {
+/**
+ * Admits `frames` frames of one connection per client and round: `lean` through the real gate
+ * (`DynamoDbFrameGate`), `sdk` with the same conditional UpdateItem through the SDK's document client (what the
+ * gate sent before). The window never fills, so each frame is one UpdateItem, as on the hot path.
+ */
+async function gate(endpoint: string, frames: number, rounds: number): Promise<GateSample[]> {
+  const raw = new DynamoDBClient({ endpoint });
+  const doc = DynamoDBDocumentClient.from(raw);
+  const tableName = 'gate-cpu-bench';
+  await raw.send(new CreateTableCommand(createTableInput(tableName)));
+  const connectionId = 'gateBenchConn=';
+  const Key = { [TABLE.partitionKey]: keys.connection(connectionId), [TABLE.sortKey]: keys.meta };
+  await doc.send(new PutCommand({ TableName: tableName, Item: { ...Key, connectionId, [META.channels]: ['scores'] } }));
+  const lean = new DynamoDbJsonClient({ endpoint, region: 'us-east-1', credentials: defaultProvider() });
+  const frameGate = new DynamoDbFrameGate(lean, tableName);
+  const window = Math.floor(Date.now() / 60_000);
+  const max = Number.MAX_SAFE_INTEGER;
+  const admit: Record<GateClient, () => Promise<unknown>> = {
+    lean: () => frameGate.admitFrame(connectionId, window, max),
+    sdk: () => doc.send(new UpdateCommand({
+      TableName: tableName,
+      Key,
+      UpdateExpression: 'ADD #n :one',
+      ConditionExpression: 'attribute_exists(#pk) AND #w = :w AND #n < :max',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#w': META.messageWindow, '#n': META.messageCount },
+      ExpressionAttributeValues: { ':one': 1, ':w': window, ':max': max },
+      ReturnValues: 'ALL_NEW',
+    })),
+  };
+  const first = await frameGate.admitFrame(connectionId, window, max); // opens the window
+  if (first.status !== 'admitted') throw new Error(`the gate did not admit the bench's connection: ${first.status}`);
+  for (const client of GATE_CLIENTS) for (let i = 0; i < Math.ceil(frames / 4); i++) await admit[client](); // warm-up
+  const samples: GateSample[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? GATE_CLIENTS : [...GATE_CLIENTS].reverse();
+    for (const client of order) {
+      const t0 = performance.now();
+      const c0 = cpuUs();
+      for (let i = 0; i < frames; i++) await admit[client]();
+      samples.push({ client, round, frames, cpuUs: cpuUs() - c0, wallMs: performance.now() - t0 });
+    }
+  }
+  lean.destroy();
+  raw.destroy();
+  return samples;
+}
+
+process.on('message', (m: PostsCommand | { cmd: 'query'; endpoint: string; ids: number } | { cmd: 'gate'; endpoint: string; frames: number; rounds: number }) => {
   const reply = (message: unknown) => process.send?.(message);
   const failed = (error: unknown) => reply({ type: 'error', message: (error as Error)?.stack ?? String(error) });
   if (m.cmd === 'posts') posts(m).then((samples) => reply({ type: 'posts', samples }), failed);
   else if (m.cmd === 'query') query(m.endpoint, m.ids).then((sample) => reply({ type: 'query', sample }), failed);
+  else if (m.cmd === 'gate') gate(m.endpoint, m.frames, m.rounds).then((samples) => reply({ type: 'gate', samples }), failed);
 });
 process.on('disconnect', () => process.exit(0));

@@ -6,7 +6,9 @@
  * a child process (bench/post-cpu-worker.ts) whose own CPU time is the measure, so the server side is not
  * counted. Both clients post the same frame through `deliver()` (the real hot path) with the same number in
  * flight, in alternating order, for several rounds; the figure of each client is the median of its rounds,
- * the ratio the median of the per-round ratios. CPU time, not wall time: the machine is shared.
+ * the ratio the median of the per-round ratios. CPU time, not wall time: the machine is shared. The same
+ * way, it compares the CPU per frame of `$default`'s rate-limit call (one UpdateItem) through the lean
+ * DynamoDB client the frame gate uses and through the SDK's document client, against dynalite in this process.
  */
 import { fork } from 'node:child_process';
 import type { Server } from 'node:http';
@@ -15,7 +17,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startGateway } from '../local/gateway';
-import { POST_CLIENTS, type PostClient, type PostSample, type PostsCommand, type QuerySample } from './post-cpu-worker';
+import { GATE_CLIENTS, POST_CLIENTS, type GateClient, type GateSample, type PostClient, type PostSample, type PostsCommand, type QuerySample } from './post-cpu-worker';
 
 // dynalite ships no types: a factory of an http.Server speaking DynamoDB's API.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -37,6 +39,8 @@ export interface PostCpuOptions {
   readonly warmup: number;
   /** Subscriptions of the channel whose audience is read for the query figure. */
   readonly queryIds: number;
+  /** Frames admitted per gate client per round. */
+  readonly gateFrames: number;
 }
 
 export const DEFAULT_POST_CPU_OPTIONS: PostCpuOptions = {
@@ -47,6 +51,7 @@ export const DEFAULT_POST_CPU_OPTIONS: PostCpuOptions = {
   rounds: 4,
   warmup: 1000,
   queryIds: 5000,
+  gateFrames: 1000,
 };
 
 /** The figures of one run. */
@@ -62,6 +67,8 @@ export interface PostCpuFigures {
   readonly received: number;
   /** Reading one channel's audience through the connection store, after a warm-up read. */
   readonly query: QuerySample & { cpuUsPerId: number };
+  /** CPU per frame of the rate-limit UpdateItem, lean client vs SDK, and lean ÷ sdk (median of the rounds). */
+  readonly gate: { readonly clients: Record<GateClient, { cpuUsPerFrame: number; roundsUsPerFrame: number[] }>; readonly ratio: number; readonly roundRatios: number[] };
 }
 
 const median = (values: number[]) => {
@@ -132,6 +139,7 @@ export async function measurePostCpu(options: PostCpuOptions = DEFAULT_POST_CPU_
     await new Promise<void>((resolve) => db.listen(0, '127.0.0.1', () => resolve()));
     const endpoint = `http://127.0.0.1:${(db.address() as AddressInfo).port}`;
     const { sample: query } = await ask<{ sample: QuerySample }>(child, { cmd: 'query', endpoint, ids: options.queryIds }, 'query');
+    const { samples: gateSamples } = await ask<{ samples: GateSample[] }>(child, { cmd: 'gate', endpoint, frames: options.gateFrames, rounds: options.rounds }, 'gate');
 
     const expected = POST_CLIENTS.length * (options.warmup + options.posts * options.rounds);
     for (let i = 0; i < 100 && received < expected; i++) await new Promise((r) => setTimeout(r, 20));
@@ -157,6 +165,7 @@ export async function measurePostCpu(options: PostCpuOptions = DEFAULT_POST_CPU_
       roundRatios,
       received,
       query: { ...query, cpuUsPerId: round2(query.cpuUs / Math.max(1, query.ids)) },
+      gate: gateFigures(gateSamples, options.rounds),
     };
   } finally {
     child.kill();
@@ -165,6 +174,20 @@ export async function measurePostCpu(options: PostCpuOptions = DEFAULT_POST_CPU_
     db.closeAllConnections?.();
     await new Promise<void>((resolve) => db.close(() => resolve()));
   }
+}
+
+function gateFigures(samples: GateSample[], rounds: number): PostCpuFigures['gate'] {
+  const perFrame = (s: GateSample) => s.cpuUs / s.frames;
+  const of = (client: GateClient) => samples.filter((s) => s.client === client);
+  const clients = Object.fromEntries(GATE_CLIENTS.map((c) => [c, {
+    cpuUsPerFrame: round2(median(of(c).map(perFrame))),
+    roundsUsPerFrame: of(c).map((s) => round2(perFrame(s))),
+  }])) as PostCpuFigures['gate']['clients'];
+  const roundRatios = Array.from({ length: rounds }, (_, r) => {
+    const [lean, sdk] = GATE_CLIENTS.map((c) => perFrame(samples.find((s) => s.client === c && s.round === r)!));
+    return round2(lean! / sdk!);
+  });
+  return { clients, ratio: round2(median(roundRatios)), roundRatios };
 }
 
 /** The figures as printed lines. */
@@ -181,5 +204,8 @@ export function describePostCpu(f: PostCpuFigures): string[] {
     `ratio signed-post / sdk: ${f.ratio} (rounds: ${f.roundRatios.join(', ')}); frames received by the sockets: ${f.received}`,
     `(unsigned: the same POST without a signature, a reference for the share of Node's HTTP client and the kernel's loopback TCP)`,
     `query: ${f.query.ids} ids in ${f.query.pages} page(s): ${(f.query.cpuUs / 1000).toFixed(1)} ms CPU (${f.query.cpuUsPerId} µs per id), ${f.query.wallMs.toFixed(1)} ms wall (dynalite)`,
+    `frame gate (the rate-limit UpdateItem of every frame), ${o.rounds} rounds × ${o.gateFrames} frames: lean ${f.gate.clients.lean.cpuUsPerFrame} µs/frame ` +
+      `(${f.gate.clients.lean.roundsUsPerFrame.map((v) => v.toFixed(0)).join(' / ')}), sdk ${f.gate.clients.sdk.cpuUsPerFrame} µs/frame ` +
+      `(${f.gate.clients.sdk.roundsUsPerFrame.map((v) => v.toFixed(0)).join(' / ')}); ratio lean / sdk ${f.gate.ratio} (rounds: ${f.gate.roundRatios.join(', ')})`,
   ];
 }

@@ -336,3 +336,18 @@ export function readPresenceRuntimeConfig(env: Env = process.env): PresenceRunti
     eventBusName: env[ENV.LIFECYCLE_EVENTS]?.trim() === 'false' ? undefined : env[ENV.STACK_EVENT_BUS]?.trim() || undefined,
   };
 }
+
+/** Where the functions' lean AWS clients send their requests, and the region they sign for. */
+export interface AwsRequestConfig {
+  readonly region: string;
+  /** DynamoDB's endpoint: the SDK's override variables first, as the SDK honours them, else the region's. */
+  readonly dynamodbEndpoint: string;
+}
+
+/** Reads the region (Lambda sets it) and DynamoDB's endpoint. @throws InvalidConfigError */
+export function readAwsRequestConfig(env: Env = process.env): AwsRequestConfig {
+  const region = env[RUNTIME_ENV.AWS_REGION]?.trim();
+  if (!region) throw invalid(RUNTIME_ENV.AWS_REGION, "is not set: requests are signed for the function's region");
+  const override = [RUNTIME_ENV.AWS_ENDPOINT_URL_DYNAMODB, RUNTIME_ENV.AWS_ENDPOINT_URL].find((name) => env[name]?.trim());
+  return { region, dynamodbEndpoint: override ? url(env, override) : `https://dynamodb.${region}.amazonaws.com` };
+}

@@ -1,7 +1,7 @@
+import { PRESENCE_DETAIL_TYPES } from '../shared/events';
 import { DynamoDbPresenceStore } from './adapters/dynamodb-presence-store';
-import { EventBridgePresenceEvents } from './adapters/eventbridge-presence-events';
-import { ManagementApiPublisher } from './adapters/management-api-publisher';
-import { getDocumentClient, getEventBridgeClient, getManagementApiClient } from './clients';
+import { EventBridgeStackEvents } from './adapters/eventbridge-stack-events';
+import { getDocumentClient, getEventBridgeClient, getSignedPostPublisher } from './clients';
 import { once, readPresenceRuntimeConfig, readStoreConfig } from './config';
 import type { ConnectionStore } from './core/connection-store';
 import type { ConnectionAge } from './core/deliver';
@@ -14,7 +14,9 @@ import { connectionStore, occupancyTracked } from './stores';
  * place that decides whether they are put.
  */
 function presenceEvents(eventBusName: string | undefined): PresenceEventSink | undefined {
-  return eventBusName === undefined ? undefined : new EventBridgePresenceEvents(getEventBridgeClient(), eventBusName);
+  if (eventBusName === undefined) return undefined;
+  const events = new EventBridgeStackEvents(getEventBridgeClient(), eventBusName);
+  return { emit: (kind, detail) => events.put(kind === 'added' ? PRESENCE_DETAIL_TYPES.memberAdded : PRESENCE_DETAIL_TYPES.memberRemoved, detail) };
 }
 
 /**
@@ -26,7 +28,7 @@ export function presenceRuntime(logger: Logger): () => { readonly presence: Pres
   return once(() => {
     const announcing = once(() => {
       const c = readPresenceRuntimeConfig();
-      const publisher = new ManagementApiPublisher(getManagementApiClient(c.callbackUrl, c.deliveryConcurrency));
+      const publisher = getSignedPostPublisher(c.callbackUrl, c.deliveryConcurrency);
       return { announcer: channelAnnouncer({ store, publisher, logger, concurrency: c.deliveryConcurrency }), events: presenceEvents(c.eventBusName) };
     });
     const announcer: PresenceAnnouncer = { announce: (channel, frame, exclude) => announcing().announcer.announce(channel, frame, exclude) };

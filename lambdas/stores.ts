@@ -1,7 +1,8 @@
 import { DynamoDbConnectionStore } from './adapters/dynamodb-connection-store';
+import { DynamoDbFrameGate } from './adapters/dynamodb-frame-gate';
 import { DynamoDbOccupancyStore } from './adapters/dynamodb-occupancy-store';
 import { EventBridgeStackEvents } from './adapters/eventbridge-stack-events';
-import { getDocumentClient, getEventBridgeClient } from './clients';
+import { getDocumentClient, getDynamoDbJsonClient, getEventBridgeClient } from './clients';
 import { once, readConnectionTtlSeconds, readStackEventsConfig, readStoreConfig } from './config';
 import type { ConnectionStore } from './core/connection-store';
 import type { Logger } from './core/logger';
@@ -20,6 +21,9 @@ export const connectionStore = once(() => {
     queryPageSize: c.queryPageSize,
   });
 });
+
+/** Each frame's rate limit and permissions (`$default`), through the lean DynamoDB client. */
+export const frameGate = once(() => new DynamoDbFrameGate(getDynamoDbJsonClient(), readStoreConfig().tableName));
 
 /**
  * Where the route functions put the stack's own events (client messages, lifecycle events), with the

@@ -91,6 +91,11 @@ export const EVENT_BUS_NAME_PATTERN = /^[A-Za-z0-9._-]{1,256}$/;
 export const EVENT_BUS_ARN_PATTERN =
   /^arn:aws[a-z-]*:events:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:event-bus\/[A-Za-z0-9/._-]{1,256}$/;
 
+/** The ways to push: API Gateway's WebSocket API with a connection registry, or AppSync GraphQL subscriptions. */
+export const TRANSPORTS = ['apigateway', 'appsync'] as const;
+/** One of {@link TRANSPORTS}. */
+export type Transport = (typeof TRANSPORTS)[number];
+
 /** Reads an integer given as a number or as a decimal string (context from `-c` is always a string). */
 function toInteger(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isInteger(value) ? value : undefined;
@@ -549,6 +554,22 @@ export const CONFIG_KEYS = {
    * @default true
    */
   lifecycleEvents: flag(true),
+  /**
+   * How pushes reach clients. `apigateway`: an API Gateway WebSocket API, a DynamoDB registry of connections
+   * and push functions (every feature). `appsync`: an AppSync GraphQL API whose `onPush(channel)` subscribers
+   * get the bus's channel pushes through EventBridge's AppSync target; no registry and no push function, but
+   * only channel (and broadcast) pushes: no user or connection targets, replay, presence or client messages.
+   * @default 'apigateway'
+   */
+  transport: key<Transport>({
+    kind: 'string',
+    default: 'apigateway',
+    example: 'appsync',
+    read: (value, reject) => {
+      if (typeof value === 'string' && (TRANSPORTS as readonly string[]).includes(value)) return value as Transport;
+      return reject('Expected "apigateway" (API Gateway WebSocket API) or "appsync" (AppSync GraphQL subscriptions)');
+    },
+  }),
 } satisfies Record<string, ConfigKey<unknown>>;
 
 /** Name of a configuration key. */

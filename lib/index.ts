@@ -14,4 +14,7 @@ export { EventPush, type EventPushProps } from './constructs/event-push';
 export { Fanout } from './constructs/fanout';
 export { Monitoring } from './constructs/monitoring';
 export { CustomDomain, type CustomDomainProps } from './constructs/custom-domain';
+export { AppSyncPush, type AppSyncPushProps, type AppSyncOidcAuth } from './constructs/appsync-push';
+export { TransportMismatchError } from './transport-error';
+export { TRANSPORTS, type Transport } from './config-keys';
 export { PUSH_DETAIL_TYPE, DEFAULT_EVENT_BUS_NAME, PUBLISHER_ENV, type PushDetail } from '../shared/events';

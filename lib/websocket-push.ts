@@ -14,6 +14,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { NagSuppressions } from 'cdk-nag';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { APPSYNC_BROADCAST_CHANNEL } from '../shared/appsync';
 import { ENV } from '../shared/env';
 import { DEFAULT_METRICS_NAMESPACE } from '../lambdas/config';
 import { METRIC_NAMES, METRIC_SERVICES } from '../lambdas/core/metrics';
@@ -25,6 +26,9 @@ import { Fanout } from './constructs/fanout';
 import { Monitoring } from './constructs/monitoring';
 import { NodeFunction } from './constructs/node-function';
 import { PushWebSocketApi } from './constructs/websocket-api';
+import { AppSyncPush } from './constructs/appsync-push';
+import { resolveEventBus } from './constructs/event-bus';
+import { TransportMismatchError } from './transport-error';
 
 /** Properties of {@link WebSocketPush} beyond the configuration keys. */
 export interface WebSocketPushResourceProps {
@@ -78,12 +82,33 @@ const RESOURCE_PROP_NAMES: readonly (keyof WebSocketPushResourceProps)[] = [
   'alarmTopic',
 ];
 
+/** The parts of the `apigateway` transport. */
+interface ApiGatewayParts {
+  readonly connections: ConnectionsTable;
+  readonly connectFunction: NodeFunction;
+  readonly authorizerFunction?: NodeFunction;
+  readonly disconnectFunction: NodeFunction;
+  readonly defaultFunction: NodeFunction;
+  readonly webSocket: PushWebSocketApi;
+  readonly customDomain?: CustomDomain;
+  readonly webSocketUrl: string;
+  readonly eventPush: EventPush;
+  readonly fanout: Fanout;
+}
+
 /**
- * A serverless WebSocket push backend, to add to your own stack: an API Gateway WebSocket API whose
- * `$connect`, `$disconnect` and `$default` functions keep a registry of connections and their channel
- * subscriptions in DynamoDB, and an EventBridge bus whose `WebSocketPush` events a push function (with
- * fan-out workers for large audiences) posts to the connections of their audience. Client frames that are
- * not protocol actions, and lifecycle events, go the other way: onto the bus (`WebSocketMessage`, …).
+ * A serverless WebSocket push backend, to add to your own stack. With `transport: 'apigateway'` (the
+ * default): an API Gateway WebSocket API whose `$connect`, `$disconnect` and `$default` functions keep a
+ * registry of connections and their channel subscriptions in DynamoDB, and an EventBridge bus whose
+ * `WebSocketPush` events a push function (with fan-out workers for large audiences) posts to the connections
+ * of their audience. Client frames that are not protocol actions, and lifecycle events, go the other way:
+ * onto the bus (`WebSocketMessage`, …).
+ *
+ * With `transport: 'appsync'`: the same bus and publishing contract, but an AppSync GraphQL API instead
+ * ({@link AppSyncPush}), whose `onPush(channel)` subscribers get channel and broadcast pushes. The members
+ * that belong to the API Gateway transport (`webSocketApi`, `connectionsTable`, `addRoute`,
+ * `grantManageConnections`, …) then throw a {@link TransportMismatchError}; `eventBus`, `deadLetterQueue`,
+ * `monitoring` and `grantPublish` work on both.
  *
  * @example
  * const push = new WebSocketPush(this, 'Push', { authIssuer: 'https://id.example.com', authAudience: 'app' });
@@ -95,44 +120,80 @@ export class WebSocketPush extends Construct {
   public readonly config: PushStackConfig;
   /** The bus to publish `WebSocketPush` events on. */
   public readonly eventBus: events.IEventBus;
-  /** The registry of connections and subscriptions. */
-  public readonly connectionsTable: dynamodb.ITable;
-  /** The WebSocket API. */
-  public readonly webSocketApi: WebSocketApi;
-  /** Its stage. */
-  public readonly webSocketStage: WebSocketStage;
-  /** Where clients connect: `wss://…/<stage>`, or `wss://<domainName>` with a custom domain. */
-  public readonly webSocketUrl: string;
-  /** The management API endpoint of the stage, `https://…/<stage>`. */
-  public readonly callbackUrl: string;
   /** Events that could not be pushed (invalid, undeliverable, failing), with their reason. */
   public readonly deadLetterQueue: sqs.IQueue;
-  /** The `$connect` function. */
-  public readonly connectFunction: NodeFunction;
-  /** The `$connect` REQUEST authorizer, present when `authIssuer` is configured. */
-  public readonly authorizerFunction?: NodeFunction;
-  /** The `$disconnect` function. */
-  public readonly disconnectFunction: NodeFunction;
-  /** The `$default` function. */
-  public readonly defaultFunction: NodeFunction;
-  /** The push function (target of the bus's rule). */
-  public readonly pushFunction: NodeFunction;
-  /** The fan-out workers' function. */
-  public readonly fanoutWorkerFunction: NodeFunction;
-  /** The custom domain, when `domainName` is given. */
-  public readonly customDomain?: CustomDomain;
-  /** The parts, for finer access: the table construct with its grants. */
-  public readonly connections: ConnectionsTable;
-  /** The WebSocket API construct with its routes and grants. */
-  public readonly webSocket: PushWebSocketApi;
-  /** The bus, rule, push function and dead-letter queue. */
-  public readonly eventPush: EventPush;
-  /** The fan-out queue, its workers and its dead-letter queue. */
-  public readonly fanout: Fanout;
   /** Alarms on the dead-letter queues, failed deliveries and the push path's errors. */
   public readonly monitoring: Monitoring;
   /** The topic the alarms notify (`alarmTopic`, or the one created for `alarmEmail`), if any. */
   public readonly alarmTopic?: sns.ITopic;
+  /** The AppSync API, its rules and its dead-letter queue, with `transport: 'appsync'`. */
+  public readonly appSync?: AppSyncPush;
+  private readonly gw?: ApiGatewayParts;
+
+  /** The registry of connections and subscriptions. `apigateway` transport only. */
+  public get connectionsTable(): dynamodb.ITable {
+    return this.apiGateway('connectionsTable').connections.table;
+  }
+  /** The WebSocket API. `apigateway` transport only. */
+  public get webSocketApi(): WebSocketApi {
+    return this.apiGateway('webSocketApi').webSocket.api;
+  }
+  /** Its stage. `apigateway` transport only. */
+  public get webSocketStage(): WebSocketStage {
+    return this.apiGateway('webSocketStage').webSocket.stage;
+  }
+  /** Where clients connect: `wss://…/<stage>`, or `wss://<domainName>` with a custom domain. `apigateway` transport only. */
+  public get webSocketUrl(): string {
+    return this.apiGateway('webSocketUrl').webSocketUrl;
+  }
+  /** The management API endpoint of the stage, `https://…/<stage>`. `apigateway` transport only. */
+  public get callbackUrl(): string {
+    return this.apiGateway('callbackUrl').webSocket.callbackUrl;
+  }
+  /** The `$connect` function. `apigateway` transport only. */
+  public get connectFunction(): NodeFunction {
+    return this.apiGateway('connectFunction').connectFunction;
+  }
+  /** The `$connect` REQUEST authorizer, present when `authIssuer` is configured (never with `appsync`: AppSync checks the tokens). */
+  public get authorizerFunction(): NodeFunction | undefined {
+    return this.gw?.authorizerFunction;
+  }
+  /** The `$disconnect` function. `apigateway` transport only. */
+  public get disconnectFunction(): NodeFunction {
+    return this.apiGateway('disconnectFunction').disconnectFunction;
+  }
+  /** The `$default` function. `apigateway` transport only. */
+  public get defaultFunction(): NodeFunction {
+    return this.apiGateway('defaultFunction').defaultFunction;
+  }
+  /** The push function (target of the bus's rule). `apigateway` transport only. */
+  public get pushFunction(): NodeFunction {
+    return this.apiGateway('pushFunction').eventPush.pushFunction;
+  }
+  /** The fan-out workers' function. `apigateway` transport only. */
+  public get fanoutWorkerFunction(): NodeFunction {
+    return this.apiGateway('fanoutWorkerFunction').fanout.workerFunction;
+  }
+  /** The custom domain, when `domainName` is given (never with `appsync`). */
+  public get customDomain(): CustomDomain | undefined {
+    return this.gw?.customDomain;
+  }
+  /** The parts, for finer access: the table construct with its grants. `apigateway` transport only. */
+  public get connections(): ConnectionsTable {
+    return this.apiGateway('connections').connections;
+  }
+  /** The WebSocket API construct with its routes and grants. `apigateway` transport only. */
+  public get webSocket(): PushWebSocketApi {
+    return this.apiGateway('webSocket').webSocket;
+  }
+  /** The bus, rule, push function and dead-letter queue. `apigateway` transport only. */
+  public get eventPush(): EventPush {
+    return this.apiGateway('eventPush').eventPush;
+  }
+  /** The fan-out queue, its workers and its dead-letter queue. `apigateway` transport only. */
+  public get fanout(): Fanout {
+    return this.apiGateway('fanout').fanout;
+  }
 
   constructor(scope: Construct, id: string, props: WebSocketPushProps = {}) {
     super(scope, id);
@@ -141,9 +202,36 @@ export class WebSocketPush extends Construct {
     this.config = config;
     const logRetention = config.logRetentionDays as logs.RetentionDays;
 
-    this.connections = new ConnectionsTable(this, 'Connections', { existingTable: props.existingConnectionsTable });
-    this.connectionsTable = this.connections.table;
-    const tableName = this.connections.tableName;
+    if (config.transport === 'appsync') {
+      checkAppSyncProps(props);
+      const eventBus = resolveEventBus(this, 'Bus', busProps(this, props, config));
+      const appSync = new AppSyncPush(this, 'AppSync', {
+        eventBus,
+        apiName: Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }),
+        oidc:
+          config.authIssuer !== undefined && config.authAudience !== undefined
+            ? { issuer: config.authIssuer, audience: config.authAudience, allowAnonymous: config.allowAnonymous }
+            : undefined,
+        logRetention,
+      });
+      this.appSync = appSync;
+      this.eventBus = eventBus;
+      this.deadLetterQueue = appSync.deadLetterQueue;
+      this.alarmTopic = alarmTopic(this, props, config);
+      this.monitoring = new Monitoring(this, 'Monitoring', {
+        deadLetterQueues: { Push: appSync.deadLetterQueue },
+        functions: { AppSyncRelay: appSync.relayFunction },
+        alarmActions: this.alarmTopic ? [new SnsAction(this.alarmTopic)] : [],
+      });
+      Annotations.of(this).addInfo(
+        `websocket-push: AppSync transport: clients subscribe to onPush(channel) with ${appSync.clientAuth.join(' or ')}; ` +
+          `only channel pushes, and broadcasts on channel ${APPSYNC_BROADCAST_CHANNEL}, are delivered (userId and connectionId pushes go to the dead-letter queue).`,
+      );
+      return;
+    }
+
+    const connections = new ConnectionsTable(this, 'Connections', { existingTable: props.existingConnectionsTable });
+    const tableName = connections.tableName;
     const fn = (fnId: string, handlerFile: string, description: string, environment: Record<string, string>) =>
       new NodeFunction(this, fnId, {
         handlerFile,
@@ -153,14 +241,14 @@ export class WebSocketPush extends Construct {
         environment: { [ENV.CONNECTIONS_TABLE]: tableName, ...environment },
       });
 
-    this.connectFunction = fn('ConnectFunction', 'connect', 'WebSocket $connect: registers the connection', {
+    const connectFunction = fn('ConnectFunction', 'connect', 'WebSocket $connect: registers the connection', {
       [ENV.CONNECTION_TTL_SECONDS]: String(config.connectionTtlSeconds),
       [ENV.BROADCAST_SHARDS]: String(config.broadcastShards),
       ...(config.allowedOrigins.length > 0 ? { [ENV.ALLOWED_ORIGINS]: config.allowedOrigins.join(',') } : {}),
     });
-    this.authorizerFunction = authorizerFunction(this, config, fn);
-    this.disconnectFunction = fn('DisconnectFunction', 'disconnect', 'WebSocket $disconnect: removes the connection', {});
-    this.defaultFunction = fn('DefaultFunction', 'default', 'WebSocket $default: subscribe, unsubscribe, ping, publish; other frames to the bus', {
+    const authorizer = authorizerFunction(this, config, fn);
+    const disconnectFunction = fn('DisconnectFunction', 'disconnect', 'WebSocket $disconnect: removes the connection', {});
+    const defaultFunction = fn('DefaultFunction', 'default', 'WebSocket $default: subscribe, unsubscribe, ping, publish; other frames to the bus', {
       [ENV.PRESENCE_MAX_MEMBERS]: String(config.presenceMaxMembers),
       [ENV.CONNECTION_TTL_SECONDS]: String(config.connectionTtlSeconds),
       [ENV.MAX_SUBSCRIPTIONS]: String(config.maxSubscriptions),
@@ -168,31 +256,27 @@ export class WebSocketPush extends Construct {
       [ENV.REPLAY_WINDOW_SECONDS]: String(config.replayWindowSeconds),
     });
 
-    this.webSocket = new PushWebSocketApi(this, 'WebSocket', {
-      connectHandler: this.connectFunction,
-      authorizerHandler: this.authorizerFunction,
-      disconnectHandler: this.disconnectFunction,
-      defaultHandler: this.defaultFunction,
+    const webSocket = new PushWebSocketApi(this, 'WebSocket', {
+      connectHandler: connectFunction,
+      authorizerHandler: authorizer,
+      disconnectHandler: disconnectFunction,
+      defaultHandler: defaultFunction,
       stageName: config.stageName,
       throttlingRateLimit: config.throttlingRateLimit,
       throttlingBurstLimit: config.throttlingBurstLimit,
       logRetention,
       createCloudWatchRole: config.apiGatewayCloudWatchRole,
     });
-    this.webSocketApi = this.webSocket.api;
-    this.webSocketStage = this.webSocket.stage;
-    this.callbackUrl = this.webSocket.callbackUrl;
-    this.customDomain = customDomain(this, props);
-    this.webSocketUrl = this.customDomain?.webSocketUrl ?? this.webSocket.webSocketUrl;
+    const domain = customDomain(this, props, webSocket);
 
     // What every function that posts to connections needs: the push function and the fan-out workers.
     const deliveryEnvironment = {
       [ENV.CONNECTIONS_TABLE]: tableName,
       [ENV.BROADCAST_SHARDS]: String(config.broadcastShards),
       [ENV.DELIVERY_CONCURRENCY]: String(config.deliveryConcurrency),
-      [ENV.CALLBACK_URL]: this.webSocket.callbackUrl,
+      [ENV.CALLBACK_URL]: webSocket.callbackUrl,
     };
-    this.eventPush = new EventPush(this, 'EventPush', {
+    const eventPush = new EventPush(this, 'EventPush', {
       ...busProps(this, props, config),
       logRetention,
       memorySize: config.deliveryMemorySize,
@@ -200,29 +284,39 @@ export class WebSocketPush extends Construct {
       reservedConcurrency: config.pushReservedConcurrency,
       environment: { ...deliveryEnvironment, [ENV.REPLAY_WINDOW_SECONDS]: String(config.replayWindowSeconds) },
     });
-    this.eventBus = this.eventPush.eventBus;
-    this.deadLetterQueue = this.eventPush.deadLetterQueue;
-    const push = this.eventPush.pushFunction;
-    this.pushFunction = push;
-    this.connections.grantSequenceChannels(push);
+    this.eventBus = eventPush.eventBus;
+    this.deadLetterQueue = eventPush.deadLetterQueue;
+    const push = eventPush.pushFunction;
+    connections.grantSequenceChannels(push);
 
-    this.fanout = new Fanout(this, 'Fanout', {
+    const fanout = new Fanout(this, 'Fanout', {
       logRetention,
       memorySize: config.deliveryMemorySize,
       maxConcurrency: config.fanoutWorkerConcurrency,
       environment: deliveryEnvironment,
     });
-    push.addEnvironment(ENV.FANOUT_QUEUE_URL, this.fanout.queue.queueUrl);
+    this.gw = {
+      connections,
+      connectFunction,
+      authorizerFunction: authorizer,
+      disconnectFunction,
+      defaultFunction,
+      webSocket,
+      customDomain: domain,
+      webSocketUrl: domain?.webSocketUrl ?? webSocket.webSocketUrl,
+      eventPush,
+      fanout,
+    };
+    push.addEnvironment(ENV.FANOUT_QUEUE_URL, fanout.queue.queueUrl);
     push.addEnvironment(ENV.FANOUT_THRESHOLD, String(config.fanoutThreshold));
     push.addEnvironment(ENV.FANOUT_BATCH_SIZE, String(config.fanoutBatchSize));
-    this.fanout.grantEnqueue(push);
-    const worker = this.fanout.workerFunction;
-    this.fanoutWorkerFunction = worker;
-    this.connections.grantRemoveConnection(worker);
-    this.webSocket.grantManageConnections(worker);
+    fanout.grantEnqueue(push);
+    const worker = fanout.workerFunction;
+    connections.grantRemoveConnection(worker);
+    webSocket.grantManageConnections(worker);
     this.alarmTopic = alarmTopic(this, props, config);
     this.monitoring = new Monitoring(this, 'Monitoring', {
-      deadLetterQueues: { Push: this.eventPush.deadLetterQueue, Fanout: this.fanout.deadLetterQueue },
+      deadLetterQueues: { Push: eventPush.deadLetterQueue, Fanout: fanout.deadLetterQueue },
       functions: { Push: push, FanoutWorker: worker },
       failedDeliveries: { Push: failedDeliveries(METRIC_SERVICES.push), FanoutWorker: failedDeliveries(METRIC_SERVICES.fanoutWorker) },
       alarmActions: this.alarmTopic ? [new SnsAction(this.alarmTopic)] : [],
@@ -230,21 +324,34 @@ export class WebSocketPush extends Construct {
 
     this.wireStackEvents(config);
 
-    this.connections.grantRegisterConnection(this.connectFunction);
-    this.connections.grantRemoveConnection(this.disconnectFunction);
-    this.connections.grantManageSubscriptions(this.defaultFunction);
-    this.connections.grantCountFrames(this.defaultFunction);
+    connections.grantRegisterConnection(connectFunction);
+    connections.grantRemoveConnection(disconnectFunction);
+    connections.grantManageSubscriptions(defaultFunction);
+    connections.grantCountFrames(defaultFunction);
     // Client publish: numbered and stored for replay here, then put on the bus for the push function.
-    this.connections.grantSequenceChannels(this.defaultFunction);
+    connections.grantSequenceChannels(defaultFunction);
     // (and presence: the bus's name and PutEvents come with grantPresence)
-    this.grantPresence(this.defaultFunction, deliveryEnvironment, { join: true, posts: true });
-    this.grantPresence(this.disconnectFunction, deliveryEnvironment, { join: false, posts: true });
+    this.grantPresence(defaultFunction, deliveryEnvironment, { join: true, posts: true });
+    this.grantPresence(disconnectFunction, deliveryEnvironment, { join: false, posts: true });
     // The push path leaves presence when a post meets a 410; it posts and removes already.
     this.grantPresence(push, deliveryEnvironment, { join: false, posts: false });
     this.grantPresence(worker, deliveryEnvironment, { join: false, posts: false });
-    this.connections.grantResolveAudience(push);
-    this.connections.grantRemoveConnection(push);
-    this.webSocket.grantManageConnections(push);
+    connections.grantResolveAudience(push);
+    connections.grantRemoveConnection(push);
+    webSocket.grantManageConnections(push);
+  }
+
+  /** The API Gateway parts, or a TransportMismatchError naming `member` with `transport: 'appsync'`. */
+  private apiGateway(member: string): ApiGatewayParts {
+    if (this.gw === undefined) {
+      throw new TransportMismatchError(
+        member,
+        this.config.transport,
+        `WebSocketPush.${member} exists only with transport 'apigateway'; this construct uses '${this.config.transport}' ` +
+          "(an AppSync API: see its appSync member). Publish with grantPublish and eventBus, which work on both, or set transport: 'apigateway'.",
+      );
+    }
+    return this.gw;
   }
 
   /**
@@ -292,18 +399,20 @@ export class WebSocketPush extends Construct {
   /**
    * Lets the grantee post to this stage's connections through the management API
    * (`execute-api:ManageConnections` on `…/<stage>/POST/@connections/*`).
+   * @throws TransportMismatchError with `transport: 'appsync'` (AppSync has no connections to post to)
    */
   public grantManageConnections(grantee: iam.IGrantable): iam.Grant {
-    return this.webSocket.grantManageConnections(grantee);
+    return this.apiGateway('grantManageConnections').webSocket.grantManageConnections(grantee);
   }
 
   /**
    * Adds a route of your own on the same API: frames `{"action":"<routeKey>",…}` go to `handler` instead
    * of `$default`, with the authorizer's context in `requestContext.authorizer` like the built-in routes.
    * The function's response `body` is sent back to the client unless `returnResponse` is false.
+   * @throws TransportMismatchError with `transport: 'appsync'` (AppSync clients send no frames)
    */
   public addRoute(routeKey: string, handler: IFunction, options: { readonly returnResponse?: boolean } = {}): WebSocketRoute {
-    return this.webSocket.addRoute(routeKey, handler, options);
+    return this.apiGateway('addRoute').webSocket.addRoute(routeKey, handler, options);
   }
 }
 
@@ -324,7 +433,22 @@ function busProps(
   };
 }
 
-function customDomain(scope: WebSocketPush, props: WebSocketPushProps): CustomDomain | undefined {
+/**
+ * Refuses the resource props that belong to the API Gateway transport: with `transport: 'appsync'` they would
+ * silently do nothing.
+ */
+function checkAppSyncProps(props: WebSocketPushProps): void {
+  for (const key of ['existingConnectionsTable', 'domainName', 'certificate', 'hostedZone'] as const) {
+    if (props[key] !== undefined) {
+      throw new InvalidConfigError(
+        key,
+        `Invalid props "${key}": it has no effect with transport 'appsync' (no connections table and no WebSocket API); remove ${key}, or set transport: 'apigateway'.`,
+      );
+    }
+  }
+}
+
+function customDomain(scope: WebSocketPush, props: WebSocketPushProps, webSocket: PushWebSocketApi): CustomDomain | undefined {
   if (props.domainName === undefined) {
     for (const key of ['certificate', 'hostedZone'] as const) {
       if (props[key] !== undefined) {
@@ -343,8 +467,8 @@ function customDomain(scope: WebSocketPush, props: WebSocketPushProps): CustomDo
     domainName: props.domainName,
     certificate: props.certificate,
     hostedZone: props.hostedZone,
-    api: scope.webSocket.api,
-    stage: scope.webSocket.stage,
+    api: webSocket.api,
+    stage: webSocket.stage,
   });
 }
 

@@ -70,6 +70,12 @@ export const RUNTIME_ENV = {
   LOG_LEVEL: 'LOG_LEVEL',
   /** Powertools Metrics: the CloudWatch namespace of the functions' metrics. */
   POWERTOOLS_METRICS_NAMESPACE: 'POWERTOOLS_METRICS_NAMESPACE',
+  /** Lambda: the function's region (requests are signed for it). */
+  AWS_REGION: 'AWS_REGION',
+  /** The SDK's endpoint override of every service (the local cloud and the tests set it). */
+  AWS_ENDPOINT_URL: 'AWS_ENDPOINT_URL',
+  /** The SDK's endpoint override of DynamoDB, before `AWS_ENDPOINT_URL`. */
+  AWS_ENDPOINT_URL_DYNAMODB: 'AWS_ENDPOINT_URL_DYNAMODB',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV] | (typeof RUNTIME_ENV)[keyof typeof RUNTIME_ENV];

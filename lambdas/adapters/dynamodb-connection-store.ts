@@ -14,7 +14,6 @@ import { queryPages } from './query-pages';
 import { fullJitterDelay, sleep as realSleep } from '../core/backoff';
 import type { ConnectionRegistration, ConnectionStore, RemoveResult, SubscribeResult, UnsubscribeResult } from '../core/connection-store';
 import { StoreError, TooManySubscriptionsError, UnknownConnectionError } from '../core/errors';
-import type { FrameAdmission, FrameGate } from '../core/frame-gate';
 import { storeCall } from './store-call';
 
 /** Settings of {@link DynamoDbConnectionStore}. */
@@ -39,7 +38,7 @@ const BATCH_WRITE_LIMIT = 25;
  * The connection registry in one DynamoDB table, with the item layout of `shared/table-schema.ts`.
  * Every lookup is a `Query` paginated to the end.
  */
-export class DynamoDbConnectionStore implements ConnectionStore, FrameGate {
+export class DynamoDbConnectionStore implements ConnectionStore {
   private readonly table: string;
 
   constructor(
@@ -188,69 +187,6 @@ export class DynamoDbConnectionStore implements ConnectionStore, FrameGate {
       ),
     );
     return { removed: out.Attributes !== undefined };
-  }
-
-  /**
-   * One conditional UpdateItem on the meta item: add one to the count of the current window if it is below
-   * `max`, or start the window at 1 if the stored one is older. Either returns the item (its permissions).
-   * When both conditions fail, a consistent read tells a full window from an unknown connection (or a race
-   * with another frame that just opened the window, which is retried).
-   */
-  async admitFrame(connectionId: string, window: number, max: number): Promise<FrameAdmission> {
-    const Key = { [TABLE.partitionKey]: keys.connection(connectionId), [TABLE.sortKey]: keys.meta };
-    const names = { '#pk': TABLE.partitionKey, '#w': META.messageWindow, '#n': META.messageCount };
-    const strings = (value: unknown) => (Array.isArray(value) ? value.filter((c): c is string => typeof c === 'string') : []);
-    const admitted = (item: Record<string, unknown> | undefined): FrameAdmission => {
-      const userId = item?.userId;
-      const info = item?.[META.info];
-      return {
-        status: 'admitted',
-        channels: strings(item?.[META.channels]),
-        publish: strings(item?.[META.publish]),
-        ...(typeof userId === 'string' ? { userId } : {}),
-        ...(typeof info === 'string' ? { info } : {}),
-      };
-    };
-    const conditional = async (input: ConstructorParameters<typeof UpdateCommand>[0]) => {
-      try {
-        const out = await this.client.send(new UpdateCommand(input));
-        return out.Attributes ?? {};
-      } catch (error) {
-        if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return undefined;
-        throw error;
-      }
-    };
-    return storeCall('Connection store admitFrame', async () => {
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const counted = await conditional({
-          TableName: this.table,
-          Key,
-          UpdateExpression: 'ADD #n :one',
-          ConditionExpression: 'attribute_exists(#pk) AND #w = :w AND #n < :max',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ':one': 1, ':w': window, ':max': max },
-          ReturnValues: 'ALL_NEW',
-        });
-        if (counted) return admitted(counted);
-        const opened = await conditional({
-          TableName: this.table,
-          Key,
-          UpdateExpression: 'SET #w = :w, #n = :one',
-          ConditionExpression: 'attribute_exists(#pk) AND (attribute_not_exists(#w) OR #w < :w)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ':one': 1, ':w': window },
-          ReturnValues: 'ALL_NEW',
-        });
-        if (opened) return admitted(opened);
-        const current = await this.client.send(new GetCommand({ TableName: this.table, Key, ConsistentRead: true }));
-        if (!current.Item) return { status: 'unknown' };
-        const storedWindow = current.Item[META.messageWindow];
-        const count = current.Item[META.messageCount];
-        if (storedWindow === window && typeof count === 'number' && count >= max) return { status: 'limited' };
-        if (typeof storedWindow === 'number' && storedWindow > window) return { status: 'limited' }; // clock skew between containers
-      }
-      return { status: 'limited' };
-    });
   }
 
   async *audience(audience: Audience): AsyncIterable<readonly string[]> {

@@ -1,11 +1,7 @@
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE, occupancyKeys } from '../../shared/table-schema';
 import type { OccupancyStore } from '../core/occupancy';
-import { storeCall } from './store-call';
-
-function conditionFailed(error: unknown): boolean {
-  return (error as { name?: string }).name === 'ConditionalCheckFailedException';
-}
+import { conditionFailed, storeCall, updateLiveOrPutFresh } from './store-call';
 
 /** Channel occupancy counters in the connections table, with the layout of `occupancyKeys` (`shared/table-schema.ts`). */
 export class DynamoDbOccupancyStore implements OccupancyStore {
@@ -17,10 +13,10 @@ export class DynamoDbOccupancyStore implements OccupancyStore {
   async enter(channel: string, ttl: number, nowSeconds: number): Promise<{ first: boolean }> {
     const Key = this.key(channel);
     const names = { '#pk': TABLE.partitionKey, '#n': occupancyKeys.subscriptions, '#ttl': TABLE.ttlAttribute };
-    return storeCall('Occupancy store enter', async () => {
-      for (let attempt = 0; attempt < 3; attempt++) {
-        try {
-          // A live counter: one more. UPDATED_NEW tells whether it was empty (0 → 1).
+    return storeCall('Occupancy store enter', () =>
+      updateLiveOrPutFresh(
+        // A live counter: one more. UPDATED_NEW tells whether it was empty (0 → 1).
+        async () => {
           const out = await this.client.send(
             new UpdateCommand({
               TableName: this.tableName,
@@ -33,11 +29,9 @@ export class DynamoDbOccupancyStore implements OccupancyStore {
             }),
           );
           return { first: out.Attributes?.[occupancyKeys.subscriptions] === 1 };
-        } catch (error) {
-          if (!conditionFailed(error)) throw error;
-        }
-        try {
-          // No counter, or one past its TTL (everything it counted has expired): this subscriber is the first.
+        },
+        // No counter, or one past its TTL (everything it counted has expired): this subscriber is the first.
+        async () => {
           await this.client.send(
             new PutCommand({
               TableName: this.tableName,
@@ -48,13 +42,10 @@ export class DynamoDbOccupancyStore implements OccupancyStore {
             }),
           );
           return { first: true };
-        } catch (error) {
-          if (!conditionFailed(error)) throw error;
-          // Another subscriber created it meanwhile: count in that one.
-        }
-      }
-      return { first: false };
-    });
+        },
+        { first: false },
+      ),
+    );
   }
 
   async leave(channel: string, nowSeconds: number): Promise<{ last: boolean }> {

@@ -4,12 +4,8 @@ import { PRESENCE_CHANNEL_PREFIX } from '../../shared/auth';
 import { TABLE, keys, presenceKeys } from '../../shared/table-schema';
 import type { PresenceMember } from '../../shared/protocol';
 import { presenceMember } from '../core/presence';
-import type { PresenceSnapshot, PresenceStore } from '../core/presence-store';
-import { storeCall } from './store-call';
-
-function conditionFailed(error: unknown): boolean {
-  return (error as { name?: string }).name === 'ConditionalCheckFailedException';
-}
+import type { ExpiredMember, PresenceSnapshot, PresenceStore } from '../core/presence-store';
+import { conditionFailed, storeCall, updateLiveOrPutFresh } from './store-call';
 
 /** Presence members in the connections table, with the item layout of `presenceKeys` (`shared/table-schema.ts`). */
 export class DynamoDbPresenceStore implements PresenceStore {
@@ -20,10 +16,10 @@ export class DynamoDbPresenceStore implements PresenceStore {
 
   async join(channel: string, connectionId: string, member: { userId: string; info?: string }, ttl: number, nowSeconds: number) {
     const Key = { [TABLE.partitionKey]: presenceKeys.channel(channel), [TABLE.sortKey]: presenceKeys.member(member.userId) };
-    return storeCall('Presence store join', async () => {
-      for (let attempt = 0; attempt < 3; attempt++) {
-        try {
-          // A live member: one more connection (a set, so a repeated subscribe counts once).
+    return storeCall('Presence store join', () =>
+      updateLiveOrPutFresh(
+        // A live member: one more connection (a set, so a repeated subscribe counts once).
+        async () => {
           await this.client.send(
             new UpdateCommand({
               TableName: this.tableName,
@@ -35,11 +31,9 @@ export class DynamoDbPresenceStore implements PresenceStore {
             }),
           );
           return { first: false };
-        } catch (error) {
-          if (!conditionFailed(error)) throw error;
-        }
-        try {
-          // No member, or an expired one DynamoDB has not deleted yet: a fresh item, and the user just joined.
+        },
+        // No member, or an expired one DynamoDB has not deleted yet: a fresh item, and the user just joined.
+        async () => {
           await this.client.send(
             new PutCommand({
               TableName: this.tableName,
@@ -56,13 +50,10 @@ export class DynamoDbPresenceStore implements PresenceStore {
             }),
           );
           return { first: true };
-        } catch (error) {
-          if (!conditionFailed(error)) throw error;
-          // Another connection of the user created it meanwhile: join that one.
-        }
-      }
-      return { first: false };
-    });
+        },
+        { first: false },
+      ),
+    );
   }
 
   async leave(channel: string, connectionId: string, userId: string) {
@@ -106,28 +97,55 @@ export class DynamoDbPresenceStore implements PresenceStore {
     });
   }
 
-  async members(channel: string, limit: number, nowSeconds: number): Promise<PresenceSnapshot> {
+  async members(channel: string, limit: number, nowSeconds: number): Promise<PresenceSnapshot & { expired: ExpiredMember[] }> {
     const members: PresenceMember[] = [];
+    const expired: ExpiredMember[] = [];
     let count = 0;
     await storeCall('Presence store members', async () => {
       const pages = queryPages(this.client, {
         TableName: this.tableName,
         KeyConditionExpression: '#pk = :pk',
-        // Expired members may linger until DynamoDB's TTL deletes them: never listed, never counted.
-        FilterExpression: '#ttl > :now',
-        ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#ttl': TABLE.ttlAttribute, '#u': 'userId', '#info': presenceKeys.info },
-        ExpressionAttributeValues: { ':pk': presenceKeys.channel(channel), ':now': nowSeconds },
-        ProjectionExpression: '#u, #info',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#ttl': TABLE.ttlAttribute, '#u': 'userId', '#info': presenceKeys.info, '#conns': presenceKeys.connections },
+        ExpressionAttributeValues: { ':pk': presenceKeys.channel(channel) },
+        ProjectionExpression: '#u, #info, #ttl, #conns',
         ConsistentRead: true,
       });
       for await (const items of pages) {
         for (const item of items) {
+          const info = item[presenceKeys.info] as string | undefined;
+          // Expired members may linger until DynamoDB's TTL deletes them: never listed, never counted.
+          if (typeof item[TABLE.ttlAttribute] === 'number' && (item[TABLE.ttlAttribute] as number) <= nowSeconds) {
+            const conns = item[presenceKeys.connections];
+            const connectionId = conns instanceof Set ? ([...conns][0] as string | undefined) : undefined;
+            expired.push({ userId: item.userId as string, ...(info !== undefined ? { info } : {}), ...(connectionId !== undefined ? { connectionId } : {}) });
+            continue;
+          }
           count++;
-          if (members.length < limit) members.push(presenceMember(item.userId as string, item[presenceKeys.info] as string | undefined));
+          if (members.length < limit) members.push(presenceMember(item.userId as string, info));
         }
       }
     });
-    return { members, count };
+    return { members, count, expired };
+  }
+
+  async removeExpired(channel: string, userId: string, nowSeconds: number): Promise<boolean> {
+    return storeCall('Presence store removeExpired', async () => {
+      try {
+        await this.client.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: { [TABLE.partitionKey]: presenceKeys.channel(channel), [TABLE.sortKey]: presenceKeys.member(userId) },
+            ConditionExpression: '#ttl <= :now',
+            ExpressionAttributeNames: { '#ttl': TABLE.ttlAttribute },
+            ExpressionAttributeValues: { ':now': nowSeconds },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (conditionFailed(error)) return false; // rejoined meanwhile, or another caller removed it
+        throw error;
+      }
+    });
   }
 
   async membershipsOf(connectionId: string): Promise<{ userId?: string; channels: string[] }> {

@@ -17,7 +17,6 @@ export const CORE_ERROR_CODES = {
   PublishFailed: 'PublishFailed',
   DeadLetterFailed: 'DeadLetterFailed',
   StackEventFailed: 'StackEventFailed',
-  PublishBusFailed: 'PublishBusFailed',
 } as const;
 
 /** The connection has no registry record (never connected, disconnected, or expired). */
@@ -129,16 +128,9 @@ export class DeadLetterError extends PushError {
   }
 }
 
-/** An event of the stack's own (a client message, a lifecycle event) was not accepted by the bus. */
+/** An event of the stack's own (a client message, a client publish, a lifecycle event) was not accepted by the bus. */
 export class StackEventError extends PushError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(CORE_ERROR_CODES.StackEventFailed, message, options);
-  }
-}
-
-/** The event bus did not take a client publish. */
-export class PublishBusError extends PushError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(CORE_ERROR_CODES.PublishBusFailed, message, options);
   }
 }

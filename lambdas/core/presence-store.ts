@@ -6,6 +6,17 @@ export interface PresenceSnapshot {
   readonly count: number;
 }
 
+/**
+ * A member whose item's TTL has passed (all its connections vanished without `$disconnect` and no push met
+ * them) but that DynamoDB has not deleted yet: never listed nor counted, and announced as removed once.
+ */
+export interface ExpiredMember {
+  readonly userId: string;
+  readonly info?: string;
+  /** One of the connections it had (the events carry a connection id). */
+  readonly connectionId?: string;
+}
+
 /** Presence of users on channels, one item per channel and user (see `presenceKeys` in `shared/table-schema.ts`). */
 export interface PresenceStore {
   /**
@@ -18,8 +29,10 @@ export interface PresenceStore {
    * @returns `last`: true when it was the user's last connection (the user left), with the member's info
    */
   leave(channel: string, connectionId: string, userId: string): Promise<{ last: boolean; info?: string }>;
-  /** Live members (ttl after `nowSeconds`), at most `limit` listed, all counted. */
-  members(channel: string, limit: number, nowSeconds: number): Promise<PresenceSnapshot>;
+  /** Live members (ttl after `nowSeconds`), at most `limit` listed, all counted; and the expired ones found. */
+  members(channel: string, limit: number, nowSeconds: number): Promise<PresenceSnapshot & { readonly expired: readonly ExpiredMember[] }>;
+  /** Deletes an expired member's item if it is still expired; true for the one caller that deleted it. */
+  removeExpired(channel: string, userId: string, nowSeconds: number): Promise<boolean>;
   /** The user and the presence channels a connection is subscribed to (from its own items). */
   membershipsOf(connectionId: string): Promise<{ userId?: string; channels: string[] }>;
 }

@@ -5,7 +5,7 @@ import type { ConnectionStore } from './connection-store';
 import { deliver } from './deliver';
 import { describeError, type Logger } from './logger';
 import type { Publisher } from './publisher';
-import type { PresenceSnapshot, PresenceStore } from './presence-store';
+import type { ExpiredMember, PresenceSnapshot, PresenceStore } from './presence-store';
 
 /** What a presence change is told to: the channel's subscribers (frames) and, optionally, the bus (events). */
 export interface PresenceAnnouncer {
@@ -59,7 +59,30 @@ export async function joinPresence(
     await emit(deps, 'added', { channel, connectionId, ...m });
   }
   const snapshot = await deps.store.members(channel, options.maxMembers, nowSeconds);
+  await removeExpiredMembers(channel, snapshot.expired, nowSeconds, connectionId, deps);
   return { members: withinBytes(snapshot.members, MAX_PRESENCE_MEMBERS_BYTES), count: snapshot.count };
+}
+
+/** How many expired members one join announces at most (the rest wait for the next join). */
+const EXPIRED_PER_JOIN = 25;
+
+/**
+ * Members whose connections all vanished (no `$disconnect`, and no push met their `410`) expire with their TTL;
+ * no function runs when that happens. The next join that reads the channel announces them: `member_removed`
+ * to the subscribers but the joiner (whose `subscribed` frame never lists them) and `PresenceMemberRemoved` on
+ * the bus, once each (a conditional delete decides who).
+ */
+async function removeExpiredMembers(channel: string, expired: readonly ExpiredMember[], nowSeconds: number, joiner: string, deps: PresenceDeps): Promise<void> {
+  for (const gone of expired.slice(0, EXPIRED_PER_JOIN)) {
+    try {
+      if (!(await deps.store.removeExpired(channel, gone.userId, nowSeconds))) continue;
+      const m = presenceMember(gone.userId, gone.info);
+      await deps.announcer.announce(channel, { type: 'member_removed', channel, member: m }, joiner);
+      await emit(deps, 'removed', { channel, connectionId: gone.connectionId ?? '', ...m });
+    } catch (error) {
+      deps.logger.warn('expired presence member not removed', { channel, userId: gone.userId, error: describeError(error) });
+    }
+  }
 }
 
 /** The first members whose JSON list fits in `budget` bytes. */

@@ -1,9 +1,13 @@
 import type { LifecycleDetailType } from '../../shared/events';
-import { MESSAGE_DETAIL_TYPE } from '../../shared/events';
+import { MESSAGE_DETAIL_TYPE, PUSH_DETAIL_TYPE } from '../../shared/events';
+import type { APPSYNC_RELAY_DETAIL_TYPE } from '../../shared/appsync';
 import { describeError, type Logger } from './logger';
 
-/** Detail types of the events the stack's own functions put on its bus. */
-export type StackEventType = typeof MESSAGE_DETAIL_TYPE | LifecycleDetailType;
+/**
+ * Detail types of the events the stack's own functions put on its bus (a client publish is a `WebSocketPush`;
+ * the AppSync transport's relay puts the mutation's variables).
+ */
+export type StackEventType = typeof MESSAGE_DETAIL_TYPE | typeof PUSH_DETAIL_TYPE | typeof APPSYNC_RELAY_DETAIL_TYPE | LifecycleDetailType;
 
 /**
  * Puts the stack's own events (source `websocket-push`) on its bus: one `PutEvents` entry per event.

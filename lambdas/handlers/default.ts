@@ -1,5 +1,6 @@
 import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { maySubscribe } from '../../shared/auth';
+import { PUSH_DETAIL_TYPE } from '../../shared/events';
 import { ERROR_CODES, type ErrorMessage, type ServerMessage } from '../../shared/protocol';
 import { DynamoDbChannelHistory } from '../adapters/dynamodb-channel-history';
 import { getDocumentClient, getEventBridgeClient } from '../clients';
@@ -9,10 +10,10 @@ import { identityOf } from '../core/connect-admission';
 import { admitFrame } from '../core/frame-gate';
 import { errorMessage, handleFrame } from '../core/handle-frame';
 import { clientPublish, publishRequestId } from '../core/client-publish';
-import { EventBridgePushBus } from '../adapters/eventbridge-push-bus';
+import { EventBridgeStackEvents } from '../adapters/eventbridge-stack-events';
 import { describeError } from '../core/logger';
 import { createLogger } from '../logger';
-import { connectionStore, occupancyTracked, stackEvents } from '../stores';
+import { connectionStore, frameGate, occupancyTracked, stackEvents } from '../stores';
 import { presenceRuntime } from '../presence-runtime';
 import { joinPresence, leavePresence } from '../core/presence';
 
@@ -25,7 +26,7 @@ const replay = once(() => ({
 
 const presence = presenceRuntime(logger);
 const presenceOptions = once(() => ({ ttlSeconds: config().connectionTtlSeconds, maxMembers: readPresenceMaxMembers() }));
-const bus = once(() => new EventBridgePushBus(getEventBridgeClient(), readClientPublishConfig().eventBusName));
+const bus = once(() => new EventBridgeStackEvents(getEventBridgeClient(), readClientPublishConfig().eventBusName));
 
 function withReplyTo(reply: ErrorMessage, replyTo: string | undefined): ErrorMessage {
   return replyTo === undefined ? reply : { ...reply, replyTo };
@@ -43,7 +44,7 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<{
     const c = config();
     const body = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
     // Counted (rate limit) and authorized from the connection's meta item in one UpdateItem.
-    const gate = await admitFrame(connectionId, { gate: connectionStore(), maxPerMinute: c.maxMessagesPerMinute });
+    const gate = await admitFrame(connectionId, { gate: frameGate(), maxPerMinute: c.maxMessagesPerMinute });
     const forward = stackEvents();
     reply = !gate.ok
       ? withReplyTo(gate.reply, publishRequestId(body))
@@ -68,7 +69,7 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<{
               leave: (channel) => leavePresence(channel, connectionId, gate.userId!, presence().presence),
             },
             // The bus is read when a valid publish is put, so a malformed one gets its typed error first.
-            publish: (frame) => clientPublish(frame, { ...gate, connectionId }, { sequencer: replay(), bus: { put: (detail) => bus().put(detail) }, logger }),
+            publish: (frame) => clientPublish(frame, { ...gate, connectionId }, { sequencer: replay(), bus: { put: (detail) => bus().put(PUSH_DETAIL_TYPE, detail) }, logger }),
           },
         );
   } catch (error) {

@@ -9,26 +9,11 @@ import { ENV } from '../../shared/env';
 import { PUSH_DETAIL_TYPE } from '../../shared/events';
 import { DEFAULT_CONFIG, InvalidConfigError } from '../config';
 import { createDeadLetterQueue } from './dead-letter-queue';
+import { resolveEventBus, type EventBusChoice } from './event-bus';
 import { NodeFunction } from './node-function';
 
 /** Properties of an {@link EventPush}. */
-export interface EventPushProps {
-  /**
-   * Name of the event bus to create. Not allowed together with `existingEventBusArn`.
-   * @default DEFAULT_CONFIG.eventBusName ('websocket-push')
-   */
-  readonly eventBusName?: string;
-  /**
-   * ARN of an existing event bus to put the rule on instead of creating one. EventBridge rules live in the
-   * bus's account and region, so the bus must be in the stack's account and region.
-   * @default - a new bus is created
-   */
-  readonly existingEventBusArn?: string;
-  /**
-   * An existing event bus to put the rule on instead of creating one (same account and region).
-   * @default - a new bus is created
-   */
-  readonly existingEventBus?: events.IEventBus;
+export interface EventPushProps extends EventBusChoice {
   /**
    * Environment of the push function, besides DEAD_LETTER_QUEUE_URL which this construct sets.
    * @default - none
@@ -95,12 +80,6 @@ export class EventPush extends Construct {
 
   constructor(scope: Construct, id: string, props: EventPushProps = {}) {
     super(scope, id);
-    if (props.existingEventBusArn !== undefined && props.eventBusName !== undefined) {
-      throw new InvalidConfigError(
-        'eventBusName',
-        'Invalid props: "eventBusName" and "existingEventBusArn" cannot be combined (no bus is created when an existing one is given); remove one of the two.',
-      );
-    }
     const deliveryRetryAttempts = props.deliveryRetryAttempts ?? 8;
     if (!Number.isInteger(deliveryRetryAttempts) || deliveryRetryAttempts < 0 || deliveryRetryAttempts > 185) {
       throw new InvalidConfigError(
@@ -116,17 +95,7 @@ export class EventPush extends Construct {
       );
     }
 
-    if (props.existingEventBus !== undefined && (props.existingEventBusArn !== undefined || props.eventBusName !== undefined)) {
-      throw new InvalidConfigError(
-        'existingEventBus',
-        'Invalid props: "existingEventBus" cannot be combined with "existingEventBusArn" or "eventBusName" (they name the same bus); keep one of them.',
-      );
-    }
-    this.eventBus =
-      props.existingEventBus ??
-      (props.existingEventBusArn !== undefined
-        ? events.EventBus.fromEventBusArn(this, 'Bus', props.existingEventBusArn)
-        : new events.EventBus(this, 'Bus', { eventBusName: props.eventBusName ?? DEFAULT_CONFIG.eventBusName }));
+    this.eventBus = resolveEventBus(this, 'Bus', props);
 
     this.deadLetterQueue = createDeadLetterQueue(
       this,

@@ -12,6 +12,7 @@ import { LOCAL_REGION, type AwsRawService } from '../aws-wire';
 import { LocalDynamoDbError } from './errors';
 import { TtlRegistry } from './ttl-registry';
 import { sweepExpiredItems } from './ttl-sweeper';
+import { DYNAMODB_CONTENT_TYPE, DYNAMODB_TARGET_PREFIX } from '../../shared/dynamodb-wire';
 
 // dynalite ships no type declarations: it is a factory of an http.Server whose 'request' listener is the API.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -37,7 +38,10 @@ export type LocalCreateTableInput = CreateTableCommandInput & {
 };
 
 /** `X-Amz-Target` prefix of DynamoDB's JSON protocol (API version 2012-08-10). */
-export const DYNAMODB_PREFIX = 'DynamoDB_20120810';
+export const DYNAMODB_PREFIX = DYNAMODB_TARGET_PREFIX;
+
+/** How long `stop` waits for the requests under way. */
+const STOP_DRAIN_MS = 5000;
 const RESOURCE_NOT_FOUND = 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException';
 const VALIDATION = 'com.amazon.coral.validate#ValidationException';
 
@@ -51,6 +55,10 @@ export class LocalDynamoDb implements AwsRawService {
   readonly targetPrefix = DYNAMODB_PREFIX;
   private server?: Server;
   private listener?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Requests handed to dynalite and not answered yet; `stop` waits for them. */
+  private inFlight = 0;
+  private drained?: () => void;
+  private stopping = false;
   private client?: DynamoDBClient;
   private sweepTimer?: NodeJS.Timeout;
   private sweeping?: Promise<number>;
@@ -67,6 +75,7 @@ export class LocalDynamoDb implements AwsRawService {
   /** Starts dynalite and the TTL sweeper. */
   async start(): Promise<void> {
     if (this.server) throw new LocalDynamoDbError('AlreadyStarted', 'LocalDynamoDb is already started');
+    this.stopping = false;
     const stateMs = this.options.tableStateMs ?? 0;
     const server = dynalite({ path: this.options.path, createTableMs: stateMs, deleteTableMs: stateMs, updateTableMs: stateMs });
     await new Promise<void>((resolve, reject) => {
@@ -88,8 +97,19 @@ export class LocalDynamoDb implements AwsRawService {
     this.log(`DynamoDB (dynalite) ${this.options.path ? `persisted in ${this.options.path}` : 'in memory'}`);
   }
 
-  /** Stops the sweeper and dynalite (closing its store). */
+  /**
+   * Stops the sweeper and dynalite (closing its store), after the requests under way have been answered
+   * (at most {@link STOP_DRAIN_MS}): dynalite throws if its store closes under a request. Requests that
+   * arrive meanwhile are answered 503 ServiceUnavailable, which the SDK retries and gives up on.
+   */
   async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, STOP_DRAIN_MS);
+        this.drained = () => { clearTimeout(timer); resolve(); };
+      });
+    }
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.sweepTimer = undefined;
     await this.sweeping?.catch(() => undefined);
@@ -112,7 +132,16 @@ export class LocalDynamoDb implements AwsRawService {
    * by dynalite. A request without an `Authorization` header is accepted (a dummy one is supplied).
    */
   handle(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+    if (this.stopping) {
+      res.writeHead(503, { 'content-type': DYNAMODB_CONTENT_TYPE })
+        .end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailableException', message: 'The local DynamoDB is stopping' }));
+      return;
+    }
     const listener = this.requireListener();
+    this.inFlight++;
+    res.once('close', () => {
+      if (--this.inFlight === 0) this.drained?.();
+    });
     const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
     if (operation === 'UpdateTimeToLive' || operation === 'DescribeTimeToLive') {
       void this.answerTtl(operation, body, res);

@@ -46,6 +46,7 @@ describe('readConfig', () => {
       fanoutWorkerConcurrency: 50,
       clientMessages: true,
       lifecycleEvents: true,
+      transport: 'apigateway',
     });
   });
 

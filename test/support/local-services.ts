@@ -143,18 +143,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       }
       return records;
     },
-    async connectionItems(tableName, connectionId) {
-      const out = await documentClient.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-          ExpressionAttributeValues: { ':pk': keys.connection(connectionId) },
-          ConsistentRead: true,
-        }),
-      );
-      return out.Items ?? [];
-    },
+    connectionItems: (tableName, connectionId) => queryConnectionItems(documentClient, tableName, connectionId),
     async metaItem(tableName, connectionId) {
       const key = { [TABLE.partitionKey]: keys.connection(connectionId), [TABLE.sortKey]: keys.meta };
       return (await documentClient.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
@@ -327,4 +316,18 @@ export function pushEvent(detail: Record<string, unknown>, id?: string): EventBr
   const accepted = acceptEntry({ Source: 'test.producer', DetailType: PUSH_DETAIL_TYPE, Detail: JSON.stringify(detail) }, () => true, new Date());
   if (!accepted.ok) throw new Error(`PutEvents would refuse this entry: ${accepted.errorMessage}`);
   return { ...accepted.event, ...(id !== undefined && { id }) };
+}
+
+/** Every item of a connection (its meta item and subscriptions), read consistently. */
+export async function queryConnectionItems(db: Pick<DynamoDBDocumentClient, 'send'>, tableName: string, connectionId: string): Promise<Record<string, unknown>[]> {
+  const out = await db.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+      ExpressionAttributeValues: { ':pk': keys.connection(connectionId) },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Items ?? [];
 }

@@ -5,6 +5,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { PUSH_DETAIL_TYPE } from '../../shared/events';
 import { keys, TABLE } from '../../shared/table-schema';
 import { startTestCloud, type TestCloud } from './local-cloud';
+import { queryConnectionItems } from './local-services';
 
 /**
  * What an integration suite runs against: the local cloud (default) or a deployed stack. To run the suite
@@ -77,16 +78,7 @@ function target(kind: PushTarget['kind'], outputs: Record<string, string>, aws: 
       }));
       return (out.Items ?? []).map((i) => i[TABLE.audienceIndex.sortKey] as string);
     },
-    async registryItems(connectionId) {
-      const out = await db.send(new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-        ExpressionAttributeValues: { ':pk': keys.connection(connectionId) },
-        ConsistentRead: true,
-      }));
-      return out.Items ?? [];
-    },
+    registryItems: (connectionId) => queryConnectionItems(db, tableName, connectionId),
     async putRegistryItem(item) {
       await db.send(new PutCommand({ TableName: tableName, Item: item }));
     },

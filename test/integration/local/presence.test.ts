@@ -52,6 +52,9 @@ describe('presence channels (local cloud)', () => {
     cloud = await startTestCloud({
       context: { ...devIssuerContext(issuer), allowAnonymous: 'true', presenceMaxMembers: String(MAX_MEMBERS) },
       faults,
+      // Expired items stay until DynamoDB's TTL deletes them (on AWS, typically within days); the expired-member
+      // cases need that window, which the tests' 200 ms sweeps would close.
+      ttlSweepIntervalMs: 3_600_000,
     });
     target = localTarget(cloud);
     db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: cloud.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
@@ -146,6 +149,26 @@ describe('presence channels (local cloud)', () => {
     }));
     const reply = await subscribe(await as('gina'), ch);
     expect(reply).toMatchObject({ members: [{ userId: 'gina' }], count: 1 });
+    // No function ran when it expired: the join that found it removed it and announced it, once.
+    expect(await memberItems(ch)).toEqual([expect.objectContaining({ userId: 'gina' })]);
+  });
+
+  it('announces member_removed for an expired member at the next join, once', async () => {
+    const ch = room();
+    const [h1, i1] = [await as('hank'), await as('ivy')];
+    await subscribe(h1, ch);
+    await subscribe(i1, ch);
+    // Ivy's connections vanished long ago (no $disconnect, no push met them): her member item's TTL has passed.
+    const [ivy] = (await memberItems(ch)).filter((i) => i.userId === 'ivy');
+    await db.send(new PutCommand({ TableName: cloud.outputs.ConnectionsTableName, Item: { ...ivy, [TABLE.ttlAttribute]: Math.floor(Date.now() / 1000) - 1 } }));
+    const joey = await as('joey');
+    expect(await subscribe(joey, ch)).toMatchObject({ members: [{ userId: 'hank' }, { userId: 'joey' }], count: 2 });
+    expect(await h1.next((m) => m.type === 'member_removed')).toEqual({ type: 'member_removed', channel: ch, member: { userId: 'ivy', info: { name: 'IVY' } } });
+    await subscribe(await as('kate'), ch);
+    await cloud.idle();
+    expect(presenceFrames(h1, 'member_removed')).toEqual(['ivy']);
+    expect(presenceFrames(joey, 'member_removed')).toEqual([]); // it was announced before joey's subscription
+    expect((await memberItems(ch)).map((i) => i.userId).sort()).toEqual(['hank', 'joey', 'kate']);
   });
 
   describe('hostile: a typed error, nothing stored', () => {

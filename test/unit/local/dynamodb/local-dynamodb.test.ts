@@ -6,6 +6,7 @@ import {
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  UpdateItemCommand,
   ScanCommand,
   UpdateTimeToLiveCommand,
   CreateTableCommand,
@@ -90,6 +91,22 @@ describe('LocalDynamoDb', () => {
       'the table to be created again once the delete is through',
     );
     expect((await client.send(new DescribeTimeToLiveCommand({ TableName: 'plain' }))).TimeToLiveDescription?.TimeToLiveStatus).toBe('DISABLED');
+  });
+
+  it('stops after answering the requests under way, and answers later ones 503 (dynalite throws if its store closes under one)', async () => {
+    await db.createTable(createTableInput('busy'));
+    const raced = new DynamoDBClient({ endpoint: endpoint.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+    const writes = Array.from({ length: 40 }, (_, i) => raced.send(new UpdateItemCommand({
+      TableName: 'busy', Key: key(`c${i}`), UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': { N: '1' } },
+    })).then(() => 'written', (e: Error) => e.name));
+    await Promise.race(writes); // one is answered: others are at dynalite, or on their way
+    await db.stop();
+    const outcomes = await Promise.all(writes);
+    // Every write got an answer: stored, or refused while stopping; none was lost in a closed store.
+    expect(outcomes.every((o) => o === 'written' || o === 'ServiceUnavailableException')).toBe(true);
+    raced.destroy();
+    db = new LocalDynamoDb({ ttlSweepIntervalMs: 100 }); // afterEach stops one
+    await db.start();
   });
 
   it('keeps tables, items and TTL settings across restarts with a path', async () => {
