@@ -1,3 +1,4 @@
+import { APPSYNC_NAMES } from '../../shared/appsync';
 import { reconnectDelay, type BackoffOptions } from './backoff';
 import type { ChannelMessage } from './channel-stream';
 import { Emitter } from './emitter';
@@ -6,10 +7,10 @@ import { PushClient, type ConnectionState, type PushClientEvents, type PushClien
 import { RecentIds } from './recent-ids';
 
 /**
- * The AppSync transport's fixed GraphQL names (issue 16): `onPush(channel)` returns `Message { channel id data }`,
- * `data` being `AWSJSON` (JSON text on the wire).
+ * The subscription each `subscribe(channel)` starts, with the schema's fixed names (`shared/appsync.ts`):
+ * `onPush(channel)` returns `Message { channel id data }`, `data` being `AWSJSON` (JSON text on the wire).
  */
-export const APPSYNC_SUBSCRIPTION = 'subscription OnPush($channel: String!) { onPush(channel: $channel) { channel id data } }';
+export const APPSYNC_SUBSCRIPTION = `subscription OnPush($channel: String!) { ${APPSYNC_NAMES.onPushField}(channel: $channel) { channel id data } }`;
 /** The real-time subprotocol (https://docs.aws.amazon.com/appsync/latest/devguide/real-time-websocket-client.html). */
 const GRAPHQL_WS = 'graphql-ws';
 
@@ -268,7 +269,7 @@ export class AppSyncPushClient extends Emitter<PushClientEvents> {
       }
       case 'data': {
         const channel = message.id && this.ids.get(message.id);
-        const m = message.payload?.data?.onPush as { channel?: string; id?: string; data?: string } | null | undefined;
+        const m = message.payload?.data?.[APPSYNC_NAMES.onPushField] as { channel?: string; id?: string; data?: string } | null | undefined;
         if (!channel || !m || typeof m.id !== 'string') return;
         if (!this.seen.get(channel)?.add(m.id)) return;
         let data: unknown = m.data;

@@ -7,14 +7,19 @@ import { describeRequiring } from '../support/requirements';
 const maybe = describeRequiring(CHROMIUM_MISSING);
 
 /**
- * The same scoreboard page on the AppSync transport (the fixture app, whose publishers send `data` as JSON
- * text for its AWSJSON variable): it subscribes with the local API key.
+ * The same scoreboard page on the AppSync transport: it subscribes with the local API key. The stack's relay
+ * JSON-encodes `data` for the AWSJSON variable; the fixture app's publishers send it as JSON text.
  */
-maybe('scoreboard page in Chromium, AppSync transport', () => {
+const VARIANTS: { name: string; app?: string; context: Record<string, string>; data: (d: unknown) => unknown }[] = [
+  { name: 'the stack with -c transport=appsync', app: undefined, context: { transport: 'appsync' }, data: (d: unknown) => d },
+  { name: 'the fixture app', app: 'npx tsx test/fixtures/appsync-app/app.ts', context: {}, data: (d: unknown) => JSON.stringify(d) },
+];
+
+for (const variant of VARIANTS) maybe(`scoreboard page in Chromium, AppSync transport: ${variant.name}`, () => {
   let cloud: TestCloud;
   let browser: Browser;
   beforeAll(async () => {
-    [cloud, browser] = await Promise.all([startTestCloud({ app: 'npx tsx test/fixtures/appsync-app/app.ts', appsyncPort: 0 }), launchChromium()]);
+    [cloud, browser] = await Promise.all([startTestCloud({ app: variant.app, context: variant.context, appsyncPort: 0 }), launchChromium()]);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -26,7 +31,7 @@ maybe('scoreboard page in Chromium, AppSync transport', () => {
     await page.goto(cloud.pageUrl);
     await page.waitForSelector('#state[data-state="subscribed"]', { timeout: 15_000 });
     const events = new EventBridgeClient({ endpoint: cloud.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-    await events.send(new PutEventsCommand({ Entries: [{ EventBusName: cloud.outputs.EventBusName, Source: 'scores', DetailType: 'WebSocketPush', Detail: JSON.stringify({ channel: 'scores', data: JSON.stringify({ home: 4, away: 2 }) }) }] }));
+    await events.send(new PutEventsCommand({ Entries: [{ EventBusName: cloud.outputs.EventBusName, Source: 'scores', DetailType: 'WebSocketPush', Detail: JSON.stringify({ channel: 'scores', data: variant.data({ home: 4, away: 2 }) }) }] }));
     events.destroy();
     await page.waitForFunction(() => document.querySelector('#home')?.textContent === '4', undefined, { timeout: 10_000 });
     expect(await page.textContent('#away')).toBe('2');
