@@ -26,8 +26,14 @@ function banner(cloud: LocalCloud, flags: LocalFlags, endpointsFile: string): st
   return [
     '',
     'websocket-push local cloud is running',
-    `  WebSocket API   ${cloud.webSocketUrl}   (also on /)`,
-    `  Management API  ${cloud.callbackUrl}/@connections/{id}`,
+    ...(cloud.webSocketUrl ? [
+      `  WebSocket API   ${cloud.webSocketUrl}   (also on /)`,
+      `  Management API  ${cloud.callbackUrl}/@connections/{id}`,
+    ] : []),
+    ...(cloud.appsync ? [
+      `  GraphQL         ${cloud.appsync.graphqlUrl}   (AppSync; x-api-key: ${cloud.appsync.apiKey ?? '-'})`,
+      `  Real-time       ${cloud.appsync.realtimeUrl}   (graphql-ws)`,
+    ] : []),
     `  AWS endpoint    ${cloud.awsEndpoint}   (AWS_ENDPOINT_URL for the SDK and the CLI; DynamoDB, EventBridge, SQS)`,
     `  Page            ${cloud.pageUrl}`,
     `  Event buses     ${cloud.model.buses.join(', ') || '-'}`,
@@ -38,7 +44,7 @@ function banner(cloud: LocalCloud, flags: LocalFlags, endpointsFile: string): st
     // The npm scripts of this repository, not of the apps that install the package.
     ...(PROJECT_DIR === PACKAGE_ROOT ? [
       `Publish: npm run publish -- --channel scores --data '{"home":2,"away":1}'`,
-      `Token:   npm run token -- --user alice --channels 'private-team-*'   then ${cloud.webSocketUrl}?token=<JWT>`,
+      ...(cloud.webSocketUrl ? [`Token:   npm run token -- --user alice --channels 'private-team-*'   then ${cloud.webSocketUrl}?token=<JWT>`] : []),
     ] : []),
     'Stop: Ctrl-C',
     '',
@@ -74,6 +80,7 @@ async function start(flags: LocalFlags, context: Record<string, string>): Promis
     host: flags.host,
     port: flags.port,
     awsPort: flags.awsPort,
+    appsyncPort: flags.appsyncPort,
     cdkOut,
     projectDir: PROJECT_DIR,
     context,
@@ -154,8 +161,9 @@ async function main(): Promise<void> {
     session.cloud = await start(flags, context);
     announce(session.cloud, flags);
     // A reload keeps the ports, even those picked freely (port 0), so clients can reconnect to the same URL.
-    flags.port = Number(new URL(session.cloud.callbackUrl).port);
+    flags.port = Number(new URL(session.cloud.pageUrl).port);
     flags.awsPort = Number(new URL(session.cloud.awsEndpoint).port);
+    if (session.cloud.appsync) flags.appsyncPort = Number(new URL(session.cloud.appsync.graphqlUrl).port);
   } catch (err) {
     if (!flags.watch) throw err;
     // With --watch, a stack that does not synthesize yet is waited for: fix it and save.
@@ -172,7 +180,7 @@ main().catch((err: unknown) => {
   const known = err instanceof PushError || err instanceof FlagError;
   process.stderr.write(`local cloud: ${known ? e.message : e.stack ?? String(e)}\n`);
   if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    process.stderr.write('A port is taken: stop what uses it, or pick others with --port and --aws-port (0 picks free ones).\n');
+    process.stderr.write('A port is taken: stop what uses it, or pick others with --port, --aws-port and --appsync-port (0 picks free ones).\n');
   }
   process.exit(1);
 });

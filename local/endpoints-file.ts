@@ -25,6 +25,12 @@ export interface LocalEndpoints {
     /** The management API (`@connections`), `http://host:port/<stage>`. */
     readonly managementUrl: string;
   }[];
+  /** The local AppSync's GraphQL endpoint, `http://host:port/graphql` (stacks with a GraphQL API). */
+  readonly graphqlUrl?: string;
+  /** Its real-time endpoint, `ws://host:port/graphql/realtime`. */
+  readonly realtimeUrl?: string;
+  /** The value of the GraphQL API's local API key (for `x-api-key` and the real-time `header`). */
+  readonly apiKey?: string;
   /** `AWS_ENDPOINT_URL` of DynamoDB, EventBridge and SQS. */
   readonly awsEndpoint: string;
   readonly region: string;
@@ -41,7 +47,7 @@ export function endpointsFilePath(projectDir: string): string {
   return localStatePath(projectDir, 'endpoints.json');
 }
 
-/** The endpoints file's content for a running cloud. The local cloud runs exactly one WebSocket API. */
+/** The endpoints file's content for a running cloud. The local cloud runs one WebSocket API, or an AppSync GraphQL API. */
 export function localEndpoints(cloud: LocalCloud): LocalEndpoints {
   const m = cloud.model;
   return {
@@ -50,6 +56,11 @@ export function localEndpoints(cloud: LocalCloud): LocalEndpoints {
     startedAt: new Date().toISOString(),
     stackName: m.stackName,
     webSocketApis: m.apis.map((api) => ({ logicalId: api.logicalId, name: api.name, stage: api.stage, url: cloud.webSocketUrl, managementUrl: cloud.callbackUrl })),
+    ...(cloud.appsync ? {
+      graphqlUrl: cloud.appsync.graphqlUrl,
+      realtimeUrl: cloud.appsync.realtimeUrl,
+      ...(cloud.appsync.apiKey !== undefined ? { apiKey: cloud.appsync.apiKey } : {}),
+    } : {}),
     awsEndpoint: cloud.awsEndpoint,
     region: LOCAL_REGION,
     account: LOCAL_ACCOUNT,

@@ -15,6 +15,8 @@ export interface LocalFlags {
   port: number;
   /** AWS endpoint port (DynamoDB, EventBridge, SQS). 0 picks a free port. */
   awsPort: number;
+  /** AppSync port (GraphQL and real-time), used when the stack has a GraphQL API. 0 picks a free port. */
+  appsyncPort: number;
   /** Context values passed to `cdk synth` (`-c key=value`), e.g. stageName. */
   context: Record<string, string>;
   /** Folder of an existing cloud assembly; with it, no synth is run. */
@@ -40,6 +42,7 @@ export const USAGE = `usage: websocket-push local [flags]     (in this repositor
   to .local-state/endpoints.json while it runs.
   --port N              gateway port: WebSocket API, management API and page (default ${DEFAULT_PORTS.gateway}; 0 = free port)
   --aws-port N          AWS endpoint port: DynamoDB, EventBridge, SQS (default ${DEFAULT_PORTS.aws}; 0 = free port)
+  --appsync-port N      AppSync port: GraphQL and real-time, for a stack with a GraphQL API (default ${DEFAULT_PORTS.appsync}; 0 = free port)
   --host ADDR           address to listen on (default 127.0.0.1)
   --stage NAME          stage name (passed to the synth as -c stageName=NAME)
   -c, --context K=V     any CDK context value for the synth (repeatable)
@@ -96,7 +99,7 @@ export const LOCAL_COMMAND = 'local';
 
 /** Parses `websocket-push [local] [flags]`; throws FlagError naming the bad command or flag. */
 export function parseFlags(argv: string[]): LocalFlags {
-  const flags: LocalFlags = { host: '127.0.0.1', port: DEFAULT_PORTS.gateway, awsPort: DEFAULT_PORTS.aws, context: {}, watch: false, noDevIssuer: false, noIam: false, verbose: false, help: false, faults: {} };
+  const flags: LocalFlags = { host: '127.0.0.1', port: DEFAULT_PORTS.gateway, awsPort: DEFAULT_PORTS.aws, appsyncPort: DEFAULT_PORTS.appsync, context: {}, watch: false, noDevIssuer: false, noIam: false, verbose: false, help: false, faults: {} };
   const first = argv[0];
   if (first !== undefined && !first.startsWith('-') && first !== LOCAL_COMMAND) {
     throw new FlagError(`unknown command "${first}". The command is ${LOCAL_COMMAND}: websocket-push ${LOCAL_COMMAND} [flags]. See --help.`);
@@ -113,6 +116,7 @@ export function parseFlags(argv: string[]): LocalFlags {
     switch (name) {
       case '--port': flags.port = parsePort(name, value()); break;
       case '--aws-port': flags.awsPort = parsePort(name, value()); break;
+      case '--appsync-port': flags.appsyncPort = parsePort(name, value()); break;
       case '--host': flags.host = value(); break;
       case '--stage': flags.context.stageName = value(); break;
       case '-c':

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startAppSync, type RealtimeTimers, type RunningAppSync } from './appsync';
 import { startAwsEndpoint } from './aws-endpoint';
 import { CloudEventHub } from './console/event-hub';
 import { functionReport } from './console/function-reports';
@@ -18,6 +19,7 @@ import { startSqs } from './sqs';
 import { synth } from './synth';
 import { readStack } from './template/assembly';
 import { TemplateError } from './template/errors';
+import type { JwksSource } from '../shared/auth';
 import { buildModel, type StackModel, type WebSocketApiModel } from './template/model';
 
 /** Options of {@link startLocalCloud}. */
@@ -28,6 +30,10 @@ export interface LocalCloudOptions {
   readonly port?: number;
   /** AWS endpoint port (DynamoDB, EventBridge, SQS); 0 picks a free one. @default 3002 */
   readonly awsPort?: number;
+  /** AppSync port (GraphQL and real-time), bound only when the stack has a GraphQL API; 0 picks a free one. @default 3003 */
+  readonly appsyncPort?: number;
+  /** AppSync's real-time timers (`ka` interval, `connectionTimeoutMs`), scaled for tests. */
+  readonly appsyncTimers?: Partial<RealtimeTimers>;
   /** An already synthesized cloud assembly to run. @default synthesize the app into a temporary folder */
   readonly cdkOut?: string;
   /** The CDK app to synthesize: the folder of its `cdk.json`. @default this package's own folder */
@@ -62,10 +68,12 @@ export interface LocalCloudOptions {
 
 /** A running local cloud. */
 export interface LocalCloud {
-  /** `ws://host:port/<stage>` */
+  /** `ws://host:port/<stage>`; empty when the stack has no WebSocket API (the AppSync transport). */
   readonly webSocketUrl: string;
-  /** The management API endpoint, `http://host:port/<stage>`. */
+  /** The management API endpoint, `http://host:port/<stage>`; empty without a WebSocket API. */
   readonly callbackUrl: string;
+  /** The local AppSync, when the stack has a GraphQL API: its URLs and its API key's value. */
+  readonly appsync?: { readonly graphqlUrl: string; readonly realtimeUrl: string; readonly apiKey?: string };
   /** The AWS endpoint for `AWS_ENDPOINT_URL`, `http://host:port`. */
   readonly awsEndpoint: string;
   /** The scoreboard page. */
@@ -111,9 +119,15 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   const running = new StopList(log);
   try {
     const assemblyDir = opts.cdkOut ?? (await synthesizeToTemporaryFolder(opts, running, log));
-    const ports = { gateway: await bindPortFor(running, host, opts.port ?? DEFAULT_PORTS.gateway), aws: await bindPortFor(running, host, opts.awsPort ?? DEFAULT_PORTS.aws) };
-    const model = buildModel(readStack(assemblyDir, opts.stack), { gateway: ports.gateway.url, aws: ports.aws.url }, log);
-    const api = theOnlyApi(model);
+    const stack = readStack(assemblyDir, opts.stack);
+    const hasGraphqlApi = Object.values(stack.template.Resources).some((r) => r.Type === 'AWS::AppSync::GraphQLApi');
+    const ports = {
+      gateway: await bindPortFor(running, host, opts.port ?? DEFAULT_PORTS.gateway),
+      aws: await bindPortFor(running, host, opts.awsPort ?? DEFAULT_PORTS.aws),
+      appsync: hasGraphqlApi ? await bindPortFor(running, host, opts.appsyncPort ?? DEFAULT_PORTS.appsync) : undefined,
+    };
+    const model = buildModel(stack, { gateway: ports.gateway.url, aws: ports.aws.url, appsync: ports.appsync?.url }, log);
+    const api = theApi(model);
 
     const step = async <T>(name: string, start: () => Promise<T>): Promise<T> => {
       const began = Date.now();
@@ -130,23 +144,38 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const dynamodb = running.add(await step('dynamodb', () => startDynamoDb(model, { persist: opts.persist, ttlSweepIntervalMs: opts.ttlSweepIntervalMs, log: prefixed(log, 'dynamodb  ') })));
     const sqs = running.add(await step('sqs', () => startSqs(model, { endpointUrl: ports.aws.url, deadLetterQueues: deadLetterQueuesOf(model), events, log: prefixed(log, 'sqs       ') })));
     const lambda = running.add(await step('lambda', () => startLambda(model, { awsEndpointUrl: ports.aws.url, sqs, reportLines: opts.verbose ?? false, asyncRetryDelayMs: opts.asyncRetryDelayMs, events, onFunctionLine, log })));
-    const eventBridge = running.add(await step('eventbridge', () => startEventBridge(model, { lambda, sqs, retryBaseDelayMs: opts.eventBridgeRetryBaseDelayMs, events, log })));
     const iam = (opts.iam ?? true) ? new LocalIam(model, prefixed(log, 'iam       '), events) : undefined;
+    const appsync: RunningAppSync | undefined = ports.appsync && running.add((await step('appsync', () => startAppSync(model, {
+      port: ports.appsync!, iam, jwks: oidcKeysOf(opts.context), timers: opts.appsyncTimers, events, log: prefixed(log, 'appsync   '),
+    })))!);
+    const eventBridge = running.add(await step('eventbridge', () => startEventBridge(model, { lambda, sqs, appsync, retryBaseDelayMs: opts.eventBridgeRetryBaseDelayMs, events, log })));
     const aws = running.add(await step('aws endpoint', () => startAwsEndpoint({
       port: ports.aws, services: [eventBridge.api, sqs.api], dynamodb: dynamodb.api, log: awsLog(opts, log), authorize: iam && endpointAuthorizer(iam),
     })));
     let gateway: Awaited<ReturnType<typeof startWebSocketApi>> | undefined;
     const localConsole = running.add(startConsole(model, {
       gatewayUrl: ports.gateway.url,
-      stage: api.stage,
+      stage: api?.stage ?? '',
       hub: events,
       connections: () => gateway?.list() ?? [],
       dynamodbEndpoint: dynamodb.api.internalEndpoint,
       sqs,
       putEvents: (input) => eventBridge.api.handle('PutEvents', input),
     }));
-    const page = await step('page', () => pageHandler(api.stage));
-    gateway = running.add(await step('gateway', () => startWebSocketApi(api, {
+    const page = await step('page', () => pageHandler(api?.stage ?? '', appsync && { realtimeUrl: appsync.urls.realtime, apiKey: appsync.apiKey }));
+    if (!api) {
+      // No WebSocket API (the AppSync transport): the gateway's port still serves the page and the console.
+      ports.gateway.server.on('request', (req, res) => {
+        if (!localConsole.handleRequest(req, res) && !page(req, res)) {
+          res.writeHead(404, { 'content-type': 'text/plain' });
+          res.end('Not found: the stack has no WebSocket API; the page is on / and the console on /_console.\n');
+        }
+      });
+      ports.gateway.server.on('upgrade', (req, socket, head) => {
+        if (!localConsole.handleUpgrade(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      });
+    }
+    gateway = api && running.add(await step('gateway', () => startWebSocketApi(api, {
       port: ports.gateway,
       lambda,
       limits: opts.limits,
@@ -159,8 +188,9 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     })));
 
     return {
-      webSocketUrl: gateway.urls.webSocket,
-      callbackUrl: gateway.urls.callback,
+      webSocketUrl: gateway?.urls.webSocket ?? '',
+      callbackUrl: gateway?.urls.callback ?? '',
+      ...(appsync ? { appsync: { graphqlUrl: appsync.urls.graphql, realtimeUrl: appsync.urls.realtime, apiKey: appsync.apiKey } } : {}),
       awsEndpoint: aws.urls.aws,
       pageUrl: `${ports.gateway.url}/`,
       consoleUrl: localConsole.urls.console,
@@ -193,11 +223,31 @@ async function bindPortFor(running: StopList, host: string, port: number): Promi
   return bound;
 }
 
-function theOnlyApi(model: StackModel): WebSocketApiModel {
+/** The stack's WebSocket API: exactly one, or none when the stack has a GraphQL API instead (the AppSync transport). */
+function theApi(model: StackModel): WebSocketApiModel | undefined {
+  if (model.apis.length === 0 && model.graphqlApis.length > 0) return undefined;
   if (model.apis.length !== 1) {
-    throw new TemplateError(`the stack has ${model.apis.length} WebSocket APIs (${model.apis.map((a) => a.logicalId).join(', ') || 'none'}); the local cloud runs exactly one.`);
+    throw new TemplateError(`the stack has ${model.apis.length} WebSocket APIs (${model.apis.map((a) => a.logicalId).join(', ') || 'none'}) and no GraphQL API; the local cloud runs exactly one WebSocket API, or an AppSync GraphQL API.`);
   }
   return model.apis[0];
+}
+
+/**
+ * The OIDC issuer's keys the stack was synthesized with (`authIssuer` with `authJwks` or `authJwksUrl`, as the
+ * development issuer gives them): the local AppSync verifies tokens with them instead of fetching the
+ * issuer's discovery document (the development issuer has none).
+ */
+function oidcKeysOf(context: Record<string, string> | undefined): Record<string, JwksSource> | undefined {
+  const issuer = context?.authIssuer;
+  if (!issuer) return undefined;
+  if (context.authJwks) {
+    try {
+      return { [issuer]: JSON.parse(context.authJwks) as JwksSource };
+    } catch {
+      return undefined; // the synth refused it already
+    }
+  }
+  return context.authJwksUrl ? { [issuer]: { url: context.authJwksUrl } } : undefined;
 }
 
 /**

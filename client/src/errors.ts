@@ -18,6 +18,8 @@ export const CLIENT_ERROR_CODES = {
   NotConnected: 'NotConnected',
   /** No answer to a `publish` in time (it may still have been delivered). */
   Timeout: 'Timeout',
+  /** A feature the transport does not have (presence, publish, replay and requests on the AppSync transport). */
+  UnsupportedOnTransport: 'UnsupportedOnTransport',
 } as const;
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[keyof typeof CLIENT_ERROR_CODES];
 

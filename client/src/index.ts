@@ -17,6 +17,8 @@ export type {
   WebSocketConstructor,
   WebSocketLike,
 } from './push-client';
+export { AppSyncPushClient, APPSYNC_SUBSCRIPTION, createPushClient } from './appsync-client';
+export type { AnyPushClientOptions, AppSyncPushClientOptions } from './appsync-client';
 export { PresenceChannel } from './presence-channel';
 export type { PresenceChannelEvents } from './presence-channel';
 export { ChannelStream } from './channel-stream';

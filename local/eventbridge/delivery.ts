@@ -56,7 +56,7 @@ export interface DeliveryCollaborators {
    * rejects when it could not be delivered. Throw a `TargetDeliveryError` with `retryable: false` for a
    * failure EventBridge does not retry (target gone, no permission).
    */
-  deliver(targetArn: string, payload: unknown): Promise<void>;
+  deliver(targetArn: string, payload: unknown, target?: DeliveryTarget): Promise<void>;
   /** Sends the event to a dead-letter queue with its reason (see `deadLetterMessageAttributes`). */
   sendToDeadLetter(dlqArn: string, event: unknown, reason: DeadLetterReason): Promise<void>;
   /** One readable line per call. */
@@ -71,6 +71,14 @@ export interface DeliveryCollaborators {
   maxRetryDelayMs?: number;
 }
 
+/** The target's settings a delivery needs besides its ARN. */
+export interface DeliveryTarget {
+  /** `RoleArn`: the role EventBridge calls the target as. */
+  readonly roleArn?: string;
+  /** `AppSyncParameters` of an AppSync target. */
+  readonly appSyncParameters?: { readonly graphQLOperation: string };
+}
+
 /** One delivery to do: an event, the target and the rule that matched. */
 export interface DeliveryJob {
   event: { id: string };
@@ -78,6 +86,8 @@ export interface DeliveryJob {
   ruleName: string;
   ruleArn: string;
   targetArn: string;
+  /** The target's role and parameters. @default none */
+  target?: DeliveryTarget;
   retryPolicy: RetryPolicy;
   deadLetterArn?: string;
   /** When the event was accepted (ms), the start of its age. */
@@ -144,7 +154,7 @@ export class TargetDispatcher {
     for (let retries = 0; ; retries++) {
       if (this.abort.signal.aborted) return;
       try {
-        await this.deps.deliver(job.targetArn, job.payload);
+        await this.deps.deliver(job.targetArn, job.payload, job.target);
         if (retries > 0) this.deps.log(`eventbridge  rule ${job.ruleName} → ${label}: delivered after ${retries} ${retries === 1 ? 'retry' : 'retries'}`);
         return;
       } catch (error) {

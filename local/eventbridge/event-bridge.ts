@@ -5,7 +5,7 @@ import { DEFAULT_RETRY_POLICY, DeliveryCollaborators, RetryPolicy, TargetDispatc
 import { InvalidEventPatternError } from './errors';
 import { CompiledPattern, compilePattern, EventPattern, parsePattern } from './pattern';
 import { acceptEntry, checkEntries, EventEnvelope } from './put-events';
-import { parseInputPath, targetPayload } from './target-input';
+import { inputTransformerProblem, parseInputPath, targetPayload, transformInput, type InputTransformer } from './target-input';
 import { parseTestEvent } from './test-event';
 
 /** A rule's target, as the template (or a test) describes it. */
@@ -18,6 +18,12 @@ export interface TargetDefinition {
   input?: string;
   /** JSONPath of the part of the event to deliver (`$.detail`). */
   inputPath?: string;
+  /** Named paths into the event and the template they fill. */
+  inputTransformer?: InputTransformer;
+  /** `RoleArn`: the role EventBridge calls the target as (AppSync targets). */
+  roleArn?: string;
+  /** `AppSyncParameters`: the GraphQL operation an AppSync target runs with the input as its variables. */
+  appSyncParameters?: { graphQLOperation: string };
 }
 
 /**
@@ -46,6 +52,9 @@ interface StoredTarget {
   deadLetterArn?: string;
   input?: string;
   inputPath?: string;
+  inputTransformer?: InputTransformer;
+  roleArn?: string;
+  appSyncParameters?: { graphQLOperation: string };
 }
 
 interface StoredRule {
@@ -175,8 +184,12 @@ export class LocalEventBridge implements AwsJsonService {
 
   private storeTarget(ruleName: string, t: TargetDefinition): StoredTarget {
     if (!t.id || !t.arn) throw validation(`A target of rule ${ruleName} has no id or arn.`);
-    if (t.input !== undefined && t.inputPath !== undefined) {
-      throw validation(`Target ${t.id} of rule ${ruleName}: only one of Input and InputPath may be set.`);
+    if ([t.input, t.inputPath, t.inputTransformer].filter((x) => x !== undefined).length > 1) {
+      throw validation(`Target ${t.id} of rule ${ruleName}: only one of Input, InputPath and InputTransformer may be set.`);
+    }
+    if (t.inputTransformer !== undefined) {
+      const problem = inputTransformerProblem(t.inputTransformer);
+      if (problem) throw validation(`Target ${t.id} of rule ${ruleName}: ${problem}.`);
     }
     if (t.input !== undefined) {
       try {
@@ -199,7 +212,10 @@ export class LocalEventBridge implements AwsJsonService {
     if (retryPolicy.maximumEventAgeInSeconds < 60 || retryPolicy.maximumEventAgeInSeconds > 86_400) {
       throw validation(`Target ${t.id} of rule ${ruleName}: MaximumEventAgeInSeconds must be between 60 and 86400.`);
     }
-    return { id: t.id, arn: t.arn, retryPolicy, deadLetterArn: t.deadLetterArn, input: t.input, inputPath: t.inputPath };
+    return {
+      id: t.id, arn: t.arn, retryPolicy, deadLetterArn: t.deadLetterArn, input: t.input, inputPath: t.inputPath,
+      inputTransformer: t.inputTransformer, roleArn: t.roleArn, appSyncParameters: t.appSyncParameters,
+    };
   }
 
   private patternError(error: unknown): AwsServiceError {
@@ -259,7 +275,10 @@ export class LocalEventBridge implements AwsJsonService {
       for (const target of rule.targets) {
         this.dispatcher.dispatch({
           event,
-          payload: targetPayload(event, target),
+          payload: target.inputTransformer
+            ? transformInput(event, target.inputTransformer, { ruleName: rule.name, ruleArn: rule.arn, ingestedAt: acceptedAt })
+            : targetPayload(event, target),
+          target: { roleArn: target.roleArn, appSyncParameters: target.appSyncParameters },
           ruleName: rule.name,
           ruleArn: rule.arn,
           targetArn: target.arn,
@@ -319,6 +338,9 @@ export class LocalEventBridge implements AwsJsonService {
       ...(t.deadLetterArn ? { DeadLetterConfig: { Arn: t.deadLetterArn } } : {}),
       ...(t.input !== undefined ? { Input: t.input } : {}),
       ...(t.inputPath !== undefined ? { InputPath: t.inputPath } : {}),
+      ...(t.inputTransformer !== undefined ? { InputTransformer: { InputPathsMap: t.inputTransformer.inputPathsMap ?? {}, InputTemplate: t.inputTransformer.inputTemplate } } : {}),
+      ...(t.roleArn !== undefined ? { RoleArn: t.roleArn } : {}),
+      ...(t.appSyncParameters !== undefined ? { AppSyncParameters: { GraphQLOperation: t.appSyncParameters.graphQLOperation } } : {}),
     }));
     return { Targets, ...(nextToken ? { NextToken: nextToken } : {}) };
   }

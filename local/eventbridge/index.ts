@@ -7,4 +7,4 @@ export { InvalidEventPatternError, TargetDeliveryError } from './errors';
 export { deadLetterMessageAttributes } from './delivery';
 export type { DeadLetterReason, MessageAttributeValue, RetryPolicy } from './delivery';
 export type { EventEnvelope } from './put-events';
-export { startEventBridge, type EventBridgeDeps, type RunningEventBridge } from './start';
+export { startEventBridge, type AppSyncTargetInvoker, type EventBridgeDeps, type RunningEventBridge } from './start';

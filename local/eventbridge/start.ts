@@ -6,12 +6,25 @@ import { deadLetterMessageAttributes } from './delivery';
 import { TargetDeliveryError } from './errors';
 import { LocalEventBridge, type RuleDefinition } from './event-bridge';
 
+/**
+ * Runs an AppSync target's GraphQL operation (EventBridge's native AppSync target,
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/target-appsync.html): the transformed input is its
+ * variables, the call is made as `roleArn`. Rejects with a `TargetDeliveryError` when it could not be run.
+ */
+export interface AppSyncTargetInvoker {
+  /** Whether `endpointArn` is the `GraphQLEndpointArn` of a local API. */
+  hasEndpoint(endpointArn: string): boolean;
+  invokeTarget(endpointArn: string, operation: string, variables: unknown, roleArn: string | undefined): Promise<void>;
+}
+
 /** What EventBridge needs besides the model. */
 export interface EventBridgeDeps {
   /** Rule targets are functions, invoked asynchronously as EventBridge does. */
   readonly lambda: Pick<RunningLambda, 'functionByArn' | 'invokeAsync'>;
-  /** Targets' dead-letter queues. */
+  /** Targets' dead-letter queues, and queues as targets. */
   readonly sqs: Pick<RunningSqs, 'sendMessage'>;
+  /** AppSync GraphQL APIs as targets. @default none: such a target fails as not found */
+  readonly appsync?: AppSyncTargetInvoker;
   /** First retry delay (ms). @default 1000 */
   readonly retryBaseDelayMs?: number;
   /** Where accepted entries and their rules are reported. @default none */
@@ -29,7 +42,14 @@ export interface RunningEventBridge extends LocalService {
 /** Starts EventBridge with the stack's buses and rules. */
 export async function startEventBridge(model: { readonly buses: readonly string[]; readonly rules: readonly RuleDefinition[] }, deps: EventBridgeDeps): Promise<RunningEventBridge> {
   const api = new LocalEventBridge({
-    deliver: async (arn, payload) => {
+    deliver: async (arn, payload, target) => {
+      if (arn.startsWith('arn:aws:appsync:')) {
+        if (!deps.appsync?.hasEndpoint(arn)) throw new TargetDeliveryError('ResourceNotFoundException', `Target ${arn} is not a GraphQL API of the local stack`, false);
+        if (!target?.appSyncParameters) throw new TargetDeliveryError('ValidationException', `Target ${arn} is an AppSync API but has no AppSyncParameters.GraphQLOperation`, false);
+        return deps.appsync.invokeTarget(arn, target.appSyncParameters.graphQLOperation, payload, target.roleArn);
+      }
+      // A queue target receives the input as the message body: JSON text, or the text itself.
+      if (arn.startsWith('arn:aws:sqs:')) return deps.sqs.sendMessage(arn, typeof payload === 'string' ? payload : JSON.stringify(payload));
       const fn = deps.lambda.functionByArn(arn);
       if (!fn) throw new TargetDeliveryError('ResourceNotFoundException', `Target ${arn} is not a function of the local stack`, false);
       deps.lambda.invokeAsync(fn, payload);

@@ -28,6 +28,7 @@ export interface AccessDenied {
  */
 export class LocalIam {
   private readonly principals = new Map<string, FunctionPrincipal>();
+  private readonly roles = new Map<string, readonly NamedPolicy[]>();
   private readonly reported = new Set<string>();
 
   constructor(
@@ -35,6 +36,7 @@ export class LocalIam {
     private readonly log: (line: string) => void,
     private readonly events?: CloudEventSink,
   ) {
+    for (const role of model.roles) this.roles.set(role.arn, role.policies);
     for (const fn of model.functions) {
       const role = model.roles.find((r) => r.arn === fn.roleArn);
       if (!role) {
@@ -55,6 +57,26 @@ export class LocalIam {
         const message = accessDeniedMessage(principal.arn, permission, decision.reason);
         this.log(`denied: ${message}`);
         this.events?.publish('iam-denied', `${principal.name}: ${permission.action} on ${permission.resource} denied`, { function: principal.name, action: permission.action, resource: permission.resource, message });
+        return { message };
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * `undefined` when a role of the stack may make every one of `permissions` (a service calling as the role it
+   * was given: EventBridge as a rule target's `RoleArn`), else why the first one is denied. A role that is not
+   * the stack's is denied: the local cloud cannot know its policies.
+   */
+  checkRole(roleArn: string, permissions: readonly RequiredPermission[]): AccessDenied | undefined {
+    const policies = this.roles.get(roleArn);
+    const caller = `arn:aws:sts::${roleArn.split(':')[4]}:assumed-role/${roleArn.replace(/^.*:role\//, '')}/local`;
+    for (const permission of permissions) {
+      const decision = policies ? evaluate(policies, permission.action, permission.resource, (policy, s) => this.reportCondition(policy, s)) : { allowed: false as const, reason: 'no-allow' as const };
+      if (!decision.allowed) {
+        const message = accessDeniedMessage(caller, permission, decision.reason);
+        this.log(`denied: ${message}`);
+        this.events?.publish('iam-denied', `${roleArn.replace(/^.*:role\//, '')}: ${permission.action} on ${permission.resource} denied`, { role: roleArn, action: permission.action, resource: permission.resource, message });
         return { message };
       }
     }

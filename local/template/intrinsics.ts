@@ -10,7 +10,12 @@ export interface LocalUrls {
   gateway: string;
   /** e.g. `http://127.0.0.1:3002` */
   aws: string;
+  /** Where the local AppSync answers, e.g. `http://127.0.0.1:3003`. @default `http://127.0.0.1:3003` */
+  appsync?: string;
 }
+
+/** The local AppSync's default origin (its port is `DEFAULT_PORTS.appsync`). */
+const DEFAULT_APPSYNC_URL = 'http://127.0.0.1:3003';
 
 /**
  * Resolves CloudFormation intrinsics (`Ref`, `Fn::GetAtt`, `Fn::Join`, `Fn::Sub`, `Fn::Select`, `Fn::Split`,
@@ -55,6 +60,24 @@ export class IntrinsicResolver {
     return createHash('sha256').update(logicalId).digest('hex').replace(/[^a-z]/g, '').padEnd(10, 'x').slice(0, 10);
   }
 
+  /**
+   * The local id of an `AWS::AppSync::GraphQLApi`: 26 lowercase letters and digits (AppSync's shape), stable
+   * per logical id.
+   */
+  graphqlApiId(logicalId: string): string {
+    return createHash('sha256').update(`appsync:${logicalId}`).digest('hex').slice(0, 26);
+  }
+
+  /** The local value (and id: AppSync's key id is the key) of an `AWS::AppSync::ApiKey`: `da2-` and 26 characters, stable per logical id. */
+  apiKeyValue(logicalId: string): string {
+    return `da2-${createHash('sha256').update(`apikey:${logicalId}`).digest('hex').slice(0, 26)}`;
+  }
+
+  /** The local AppSync's origin, `http://host:port`. */
+  get appsyncUrl(): string {
+    return this.urls.appsync ?? DEFAULT_APPSYNC_URL;
+  }
+
   /** The ARN the local cloud gives a resource (what `Fn::GetAtt X.Arn` returns). */
   arn(logicalId: string): string {
     const res = this.template.Resources[logicalId];
@@ -69,8 +92,17 @@ export class IntrinsicResolver {
       // IAM is global: its ARNs have no region.
       case 'AWS::IAM::Role': return `arn:aws:iam::${LOCAL_ACCOUNT}:role/${name}`;
       case 'AWS::Logs::LogGroup': return localArn('logs', `log-group:${name}:*`);
+      // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsappsync.html#awsappsync-resources-for-iam-policies
+      case 'AWS::AppSync::GraphQLApi': return localArn('appsync', `apis/${this.graphqlApiId(logicalId)}`);
+      case 'AWS::AppSync::ApiKey': return `${this.appsyncParentArn(res, logicalId)}/apikeys/${this.apiKeyValue(logicalId)}`;
+      case 'AWS::AppSync::DataSource': return `${this.appsyncParentArn(res, logicalId)}/datasources/${name}`;
       default: return localArn('local', `${res.Type.replace(/::/g, '-').toLowerCase()}/${name}`);
     }
+  }
+
+  /** The ARN of the GraphQL API an AppSync resource belongs to (its `ApiId`). */
+  private appsyncParentArn(res: { Properties?: Record<string, unknown> }, logicalId: string): string {
+    return localArn('appsync', `apis/${String(this.resolve(res.Properties?.ApiId, logicalId))}`);
   }
 
   private ref(name: string, where: string): unknown {
@@ -91,6 +123,8 @@ export class IntrinsicResolver {
       case 'AWS::ApiGatewayV2::Api': return this.apiId(name);
       case 'AWS::SQS::Queue': return queueUrl(this.urls.aws, this.physicalName(name));
       case 'AWS::ApiGatewayV2::Stage': return this.resolve(res.Properties?.StageName, name);
+      // AppSync's Ref is the ARN (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#aws-resource-appsync-graphqlapi-return-values).
+      case 'AWS::AppSync::GraphQLApi': case 'AWS::AppSync::ApiKey': case 'AWS::AppSync::DataSource': return this.arn(name);
       default: return this.physicalName(name);
     }
   }
@@ -107,6 +141,16 @@ export class IntrinsicResolver {
       case 'AWS::Events::EventBus.Name': return this.physicalName(logicalId);
       case 'AWS::DynamoDB::Table.StreamArn': return `${this.arn(logicalId)}/stream/local`;
       case 'AWS::Lambda::Function.FunctionName': return this.physicalName(logicalId);
+      // The GraphQLApi's attributes resolved to the local AppSync (the real-time URL is the custom-domain path).
+      case 'AWS::AppSync::GraphQLApi.ApiId': return this.graphqlApiId(logicalId);
+      case 'AWS::AppSync::GraphQLApi.GraphQLUrl': return `${this.appsyncUrl}/graphql`;
+      case 'AWS::AppSync::GraphQLApi.RealtimeUrl': return `${this.appsyncUrl.replace(/^http/, 'ws')}/graphql/realtime`;
+      case 'AWS::AppSync::GraphQLApi.GraphQLDns': case 'AWS::AppSync::GraphQLApi.RealtimeDns': return new URL(this.appsyncUrl).host;
+      // The ARN EventBridge's AppSync target names (https://docs.aws.amazon.com/eventbridge/latest/userguide/target-appsync.html).
+      case 'AWS::AppSync::GraphQLApi.GraphQLEndpointArn': return localArn('appsync', `endpoints/graphql-api/${this.graphqlApiId(logicalId)}`);
+      case 'AWS::AppSync::ApiKey.ApiKey': case 'AWS::AppSync::ApiKey.ApiKeyId': return this.apiKeyValue(logicalId);
+      case 'AWS::AppSync::DataSource.Name': return this.physicalName(logicalId);
+      case 'AWS::AppSync::DataSource.DataSourceArn': return this.arn(logicalId);
     }
     return `${this.physicalName(logicalId)}.${attr}`;
   }
@@ -169,9 +213,15 @@ export class IntrinsicResolver {
     return Boolean(this.resolve(conditions[name], where));
   }
 
-  /** `https://<api>.execute-api.<region>.amazonaws.com/<stage>` (and `wss://`) → the local gateway. */
+  /**
+   * `https://<api>.execute-api.<region>.amazonaws.com/<stage>` (and `wss://`) → the local gateway;
+   * `https://<id>.appsync-api.<region>.amazonaws.com/graphql` and `wss://<id>.appsync-realtime-api.…/graphql`
+   * → the local AppSync.
+   */
   private localize(text: string): string {
-    return text.replace(
+    return text.replace(/\bhttps:\/\/[a-z0-9]+\.appsync-api\.[a-z0-9-]+\.amazonaws\.com\/graphql/g, `${this.appsyncUrl}/graphql`)
+      .replace(/\bwss:\/\/[a-z0-9]+\.appsync-realtime-api\.[a-z0-9-]+\.amazonaws\.com\/graphql/g, `${this.appsyncUrl.replace(/^http/, 'ws')}/graphql/realtime`)
+      .replace(
       /\b(https|wss):\/\/[a-z0-9]+\.execute-api\.[a-z0-9-]+\.amazonaws\.com/g,
       (_m, scheme: string) => (scheme === 'wss' ? this.urls.gateway.replace(/^http/, 'ws') : this.urls.gateway),
     );
@@ -191,4 +241,5 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::IAM::Role': 'RoleName',
   'AWS::Logs::LogGroup': 'LogGroupName',
   'AWS::ApiGatewayV2::Stage': 'StageName',
+  'AWS::AppSync::DataSource': 'Name',
 };

@@ -1,5 +1,6 @@
 import type { StackArtifact } from './assembly';
 import type { LocalUrls } from './intrinsics';
+import { APPSYNC_RESOURCE_TYPES, readGraphqlApis, type GraphqlApiModel } from './readers/appsync';
 import { DYNAMODB_RESOURCE_TYPES, readTables, type TableModel } from './readers/dynamodb';
 import { EVENTBRIDGE_RESOURCE_TYPES, readEventBridge, type RuleModel } from './readers/eventbridge';
 import { IAM_RESOURCE_TYPES, readRoles, type RoleModel } from './readers/iam';
@@ -14,12 +15,15 @@ export type { AuthorizerModel, RouteModel, WebSocketApiModel } from './readers/g
 export type { EventSourceMappingModel, FunctionModel } from './readers/lambda';
 export type { QueueModel } from './readers/sqs';
 export type { RoleModel } from './readers/iam';
+export type { AppSyncAuthMode, AppSyncResolverModel, GraphqlApiModel } from './readers/appsync';
 
 /** What the local cloud runs: the stack's resources, read from its synthesized template, resolved to local values. */
 export interface StackModel {
   stackName: string;
   functions: FunctionModel[];
   apis: WebSocketApiModel[];
+  /** The AppSync GraphQL APIs (the second transport). */
+  graphqlApis: GraphqlApiModel[];
   tables: TableModel[];
   queues: QueueModel[];
   buses: string[];
@@ -34,6 +38,7 @@ export interface StackModel {
 /** Resource types the readers read. */
 const READ = new Set<string>([
   ...LAMBDA_RESOURCE_TYPES, ...GATEWAY_RESOURCE_TYPES, ...DYNAMODB_RESOURCE_TYPES, ...SQS_RESOURCE_TYPES, ...EVENTBRIDGE_RESOURCE_TYPES, ...IAM_RESOURCE_TYPES,
+  ...APPSYNC_RESOURCE_TYPES,
 ]);
 
 /** Resource types the local cloud knowingly has nothing to do for. */
@@ -63,7 +68,8 @@ export function buildModel(stack: StackArtifact, urls: LocalUrls, log: (line: st
   const queues = readQueues(t);
   const { buses, rules } = readEventBridge(t);
   const eventSourceMappings = readEventSourceMappings(t, functions, queues);
-  return { stackName: stack.stackName, functions, apis, tables, queues, buses, rules, eventSourceMappings, roles: readRoles(t), outputs: readOutputs(t) };
+  const graphqlApis = readGraphqlApis(t);
+  return { stackName: stack.stackName, functions, apis, graphqlApis, tables, queues, buses, rules, eventSourceMappings, roles: readRoles(t), outputs: readOutputs(t) };
 }
 
 function readOutputs(t: TemplateReader): Record<string, string> {

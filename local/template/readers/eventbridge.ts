@@ -48,6 +48,11 @@ function readRule(t: TemplateReader, id: string, p: Record<string, any>): RuleMo
       deadLetterArn: target.DeadLetterConfig?.Arn,
       input: target.Input,
       inputPath: target.InputPath,
+      ...(target.InputTransformer ? {
+        inputTransformer: { inputPathsMap: target.InputTransformer.InputPathsMap, inputTemplate: String(target.InputTransformer.InputTemplate) },
+      } : {}),
+      ...(target.RoleArn ? { roleArn: String(target.RoleArn) } : {}),
+      ...(target.AppSyncParameters ? { appSyncParameters: { graphQLOperation: String(target.AppSyncParameters.GraphQLOperation) } } : {}),
     })),
   };
 }

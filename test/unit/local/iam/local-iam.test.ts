@@ -77,4 +77,11 @@ describe('local IAM', () => {
     expect(accessDeniedError('AWSEvents', 'm')).toMatchObject({ type: 'AccessDeniedException', statusCode: 400 });
     expect(accessDeniedError('AmazonSQS', 'm')).toMatchObject({ statusCode: 403, details: { queryError: 'AccessDenied;Sender' } });
   });
+
+  it('checks a role of the stack as a service calls as it (EventBridge as a rule target\'s RoleArn); a role not of the stack is denied', () => {
+    expect(iam.checkRole(role.arn, [{ action: 'sqs:SendMessage', resource: arn('sqs', 'Q') }])).toBeUndefined();
+    expect(iam.checkRole(role.arn, [{ action: 'appsync:GraphQL', resource: arn('appsync', 'apis/x/types/Mutation/fields/push') }])?.message)
+      .toBe(`User: arn:aws:sts::000000000000:assumed-role/PushRole/local is not authorized to perform: appsync:GraphQL on resource: ${arn('appsync', 'apis/x/types/Mutation/fields/push')} because no identity-based policy allows the appsync:GraphQL action`);
+    expect(iam.checkRole('arn:aws:iam::000000000000:role/NotOurs', [{ action: 'sqs:SendMessage', resource: arn('sqs', 'Q') }])).toBeDefined();
+  });
 });
