@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAppSync, type RealtimeTimers, type RunningAppSync } from './appsync';
+import type { RealtimeTimers, RunningAppSync } from './appsync';
 import { startAwsEndpoint } from './aws-endpoint';
 import { CloudEventHub } from './console/event-hub';
 import { functionReport } from './console/function-reports';
@@ -145,7 +145,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const sqs = running.add(await step('sqs', () => startSqs(model, { endpointUrl: ports.aws.url, deadLetterQueues: deadLetterQueuesOf(model), events, log: prefixed(log, 'sqs       ') })));
     const lambda = running.add(await step('lambda', () => startLambda(model, { awsEndpointUrl: ports.aws.url, sqs, reportLines: opts.verbose ?? false, asyncRetryDelayMs: opts.asyncRetryDelayMs, events, onFunctionLine, log })));
     const iam = (opts.iam ?? true) ? new LocalIam(model, prefixed(log, 'iam       '), events) : undefined;
-    const appsync: RunningAppSync | undefined = ports.appsync && running.add((await step('appsync', () => startAppSync(model, {
+    // Loaded only for a stack with a GraphQL API: `graphql` and the real-time server cost memory nobody else needs.
+    const appsync: RunningAppSync | undefined = ports.appsync && running.add((await step('appsync', async () => (await import('./appsync')).startAppSync(model, {
       port: ports.appsync!, iam, jwks: oidcKeysOf(opts.context), timers: opts.appsyncTimers, events, log: prefixed(log, 'appsync   '),
     })))!);
     const eventBridge = running.add(await step('eventbridge', () => startEventBridge(model, { lambda, sqs, appsync, retryBaseDelayMs: opts.eventBridgeRetryBaseDelayMs, events, log })));
