@@ -20,6 +20,7 @@ import { PUSH_DETAIL_TYPE } from '../shared/events';
 import { LOCAL_REGION } from '../local/aws-wire';
 import { PACKAGE_ROOT as PROJECT_ROOT } from '../lib/constructs/handler-bundle';
 import { SYNTH_CACHE_FOLDER } from '../local/synth-cache';
+import { DEFAULT_MAX_MESSAGES_PER_MINUTE } from '../shared/limits';
 
 const WARM_UPS = 20;
 
@@ -155,6 +156,11 @@ export async function runLocalBench(argv: string[]): Promise<void> {
     const i = argv.indexOf(flag);
     return i >= 0 ? Number(argv[i + 1]) : fallback;
   };
+  const pings = count('--ping-count', 200);
+  // Every frame counts against the connection's rate limit (npm start runs the default configuration).
+  if (!(pings >= 1 && pings + WARM_UPS <= DEFAULT_MAX_MESSAGES_PER_MINUTE)) {
+    throw new Error(`--ping-count must be from 1 to ${DEFAULT_MAX_MESSAGES_PER_MINUTE - WARM_UPS}: with the ${WARM_UPS} warm-ups, one connection may send ${DEFAULT_MAX_MESSAGES_PER_MINUTE} frames a minute (maxMessagesPerMinute)`);
+  }
   const cacheDir = join(PROJECT_ROOT, SYNTH_CACHE_FOLDER);
   // A fresh clone has no cache folder yet: the cold start makes it.
   const entries = existsSync(cacheDir) ? readdirSync(cacheDir, { withFileTypes: true }) : [];
@@ -167,7 +173,7 @@ export async function runLocalBench(argv: string[]): Promise<void> {
   try {
     await new Promise((r) => setTimeout(r, 2000));
     const idleRssMb = treeRss(cached.child.pid!);
-    const pingMs = summary(await pingRoundTrips(cached.ports.gateway, count('--ping-count', 200)));
+    const pingMs = summary(await pingRoundTrips(cached.ports.gateway, pings));
     const pushMs = summary(await pushLatencies(cached.ports, count('--push-count', 50)));
     const figures: LocalFigures = {
       measuredAt: new Date().toISOString(),
