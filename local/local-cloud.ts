@@ -7,7 +7,8 @@ import { CloudEventHub } from './console/event-hub';
 import { functionReport } from './console/function-reports';
 import { deadLetterQueuesOf, startConsole } from './console/start';
 import { DEFAULT_PORTS } from './http/default-ports';
-import { DYNAMODB_PREFIX, startDynamoDb } from './dynamodb';
+import { startDynamoDb } from './dynamodb';
+import { DYNAMODB_TARGET_PREFIX } from '../shared/dynamodb-wire';
 import { startEventBridge } from './eventbridge';
 import { startWebSocketApi, type GatewayFaults, type GatewayLimits } from './gateway';
 import { bindPort, type BoundPort } from './http/bound-port';
@@ -256,7 +257,7 @@ function oidcKeysOf(context: Record<string, string> | undefined): Record<string,
  * conditional writes fail by design, and a real failure is logged by the function itself.
  */
 function awsLog(opts: LocalCloudOptions, log: (line: string) => void): (line: string) => void {
-  const routine = new RegExp(`^(\\S+ 2\\d\\d|${DYNAMODB_PREFIX}\\.\\w+ 400) `);
+  const routine = new RegExp(`^(\\S+ 2\\d\\d|${DYNAMODB_TARGET_PREFIX}\\.\\w+ 400) `);
   return (line) => {
     if (opts.verbose || !routine.test(line)) log(`aws       ${line}`);
   };

@@ -51,6 +51,7 @@ export function withOccupancy<S extends ConnectionStore>(store: S, deps: Occupan
   const vacated = (connectionId: string, channel: string, userId: string | undefined) =>
     counted(channel, connectionId, async () => (await deps.occupancy.leave(channel, nowSeconds())).last, LIFECYCLE_DETAIL_TYPES.channelVacated, userId);
 
+  // Every other method (audience, delivery's `connectedAt`…) is the store's own.
   return Object.assign(Object.create(store) as S, {
     async subscribe(connectionId: string, channel: string, max: number) {
       const result = await store.subscribe(connectionId, channel, max);

@@ -1,4 +1,3 @@
-import type { ConnectionAge } from './deliver';
 import type { MemberAddedMessage, MemberRemovedMessage, PresenceMember } from '../../shared/protocol';
 import { MAX_PRESENCE_MEMBERS_BYTES } from '../../shared/limits';
 import type { ConnectionStore } from './connection-store';
@@ -154,18 +153,10 @@ async function* others(pages: AsyncIterable<readonly string[]>, exclude: string 
  * channels, so that the others hear `member_removed`. A failure of that step is logged: the record's TTL and
  * the members' own TTL still clean up.
  */
-export function leavingPresence(
-  store: ConnectionStore & Partial<ConnectionAge>,
-  presence: () => PresenceDeps,
-): ConnectionStore & Partial<ConnectionAge> {
-  return {
-    // Delivery's handshake grace reads the registration time: keep it (a 410 of a new connection is not "gone").
-    ...(store.connectedAt ? { connectedAt: (connectionId: string) => store.connectedAt!(connectionId) } : {}),
-    register: (registration) => store.register(registration),
-    subscribe: (connectionId, channel, max) => store.subscribe(connectionId, channel, max),
-    unsubscribe: (connectionId, channel) => store.unsubscribe(connectionId, channel),
-    audience: (audience) => store.audience(audience),
-    async remove(connectionId) {
+export function leavingPresence<S extends ConnectionStore>(store: S, presence: () => PresenceDeps): S {
+  // Every other method (audience, subscribe, delivery's `connectedAt`…) is the store's own.
+  return Object.assign(Object.create(store) as S, {
+    async remove(connectionId: string) {
       try {
         await leaveAllPresence(connectionId, presence());
       } catch (error) {
@@ -173,5 +164,5 @@ export function leavingPresence(
       }
       return store.remove(connectionId);
     },
-  };
+  });
 }

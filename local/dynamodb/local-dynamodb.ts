@@ -8,7 +8,7 @@ import {
   DynamoDBClient,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { LOCAL_REGION, type AwsRawService } from '../aws-wire';
+import { AwsServiceError, LOCAL_REGION, sendError, type AwsRawService } from '../aws-wire';
 import { LocalDynamoDbError } from './errors';
 import { TtlRegistry } from './ttl-registry';
 import { sweepExpiredItems } from './ttl-sweeper';
@@ -38,8 +38,6 @@ export type LocalCreateTableInput = CreateTableCommandInput & {
 };
 
 /** `X-Amz-Target` prefix of DynamoDB's JSON protocol (API version 2012-08-10). */
-export const DYNAMODB_PREFIX = DYNAMODB_TARGET_PREFIX;
-
 /** How long `stop` waits for the requests under way. */
 const STOP_DRAIN_MS = 5000;
 const RESOURCE_NOT_FOUND = 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException';
@@ -52,7 +50,7 @@ const VALIDATION = 'com.amazon.coral.validate#ValidationException';
  * loopback port that the helpers (`createTable`, the TTL sweeper) use.
  */
 export class LocalDynamoDb implements AwsRawService {
-  readonly targetPrefix = DYNAMODB_PREFIX;
+  readonly targetPrefix = DYNAMODB_TARGET_PREFIX;
   private server?: Server;
   private listener?: (req: IncomingMessage, res: ServerResponse) => void;
   /** Requests handed to dynalite and not answered yet; `stop` waits for them. */
@@ -133,8 +131,7 @@ export class LocalDynamoDb implements AwsRawService {
    */
   handle(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
     if (this.stopping) {
-      res.writeHead(503, { 'content-type': DYNAMODB_CONTENT_TYPE })
-        .end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailableException', message: 'The local DynamoDB is stopping' }));
+      sendError(res, DYNAMODB_CONTENT_TYPE, new AwsServiceError('com.amazonaws.dynamodb.v20120810#ServiceUnavailableException', 'The local DynamoDB is stopping', 503));
       return;
     }
     const listener = this.requireListener();

@@ -1,5 +1,5 @@
 import { AwsServiceError, LOCAL_ACCOUNT } from '../aws-wire';
-import { DYNAMODB_PREFIX } from '../dynamodb';
+import { DYNAMODB_TARGET_PREFIX } from '../../shared/dynamodb-wire';
 import type { Decision } from './policy';
 import type { RequiredPermission } from './requests';
 
@@ -28,7 +28,7 @@ export function accessDeniedMessage(caller: string, permission: RequiredPermissi
  */
 export function accessDeniedError(targetPrefix: string, message: string): AwsServiceError {
   switch (targetPrefix) {
-    case DYNAMODB_PREFIX:
+    case DYNAMODB_TARGET_PREFIX:
       return new AwsServiceError('com.amazon.coral.service#AccessDeniedException', message, 400, { messageField: 'Message' });
     case 'AmazonSQS':
       return new AwsServiceError('com.amazon.coral.service#AccessDeniedException', message, 403, { queryError: 'AccessDenied;Sender' });

@@ -1,5 +1,5 @@
 import { localArn } from '../aws-wire';
-import { DYNAMODB_PREFIX } from '../dynamodb';
+import { DYNAMODB_TARGET_PREFIX } from '../../shared/dynamodb-wire';
 
 /** One permission a request needs: an IAM action on a resource ARN. */
 export interface RequiredPermission {
@@ -51,7 +51,7 @@ function sqs(operation: string, input: Input): RequiredPermission[] {
 /** The permissions a request to the AWS endpoint needs, by its `X-Amz-Target` prefix; `[]` for a service IAM does not guard here. */
 export function requiredPermissions(targetPrefix: string, operation: string, input: Input): RequiredPermission[] {
   switch (targetPrefix) {
-    case DYNAMODB_PREFIX: return dynamodb(operation, input);
+    case DYNAMODB_TARGET_PREFIX: return dynamodb(operation, input);
     case 'AWSEvents': return events(operation, input);
     case 'AmazonSQS': return sqs(operation, input);
     default: return [];

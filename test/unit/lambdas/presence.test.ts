@@ -1,3 +1,4 @@
+import type { ConnectionAge } from '../../../lambdas/core/deliver';
 import { MAX_PRESENCE_INFO_BYTES, mayPublish, presenceInfoOf } from '../../../shared/auth';
 import { validateDetail } from '../../../lambdas/core/validate-detail';
 import { leavingPresence, presenceMember, withinBytes } from '../../../lambdas/core/presence';
@@ -58,6 +59,6 @@ describe('the registry that leaves presence channels first', () => {
     const withAge = Object.assign(store, { connectedAt: async (id: string) => (id === 'c1' ? 1234 : undefined) });
     const wrapped = leavingPresence(withAge, () => { throw new Error('not used'); });
     expect(await wrapped.connectedAt!('c1')).toBe(1234);
-    expect(leavingPresence(new InMemoryConnectionStore(), () => { throw new Error('not used'); }).connectedAt).toBeUndefined();
+    expect((leavingPresence(new InMemoryConnectionStore(), () => { throw new Error('not used'); }) as Partial<ConnectionAge>).connectedAt).toBeUndefined();
   });
 });
