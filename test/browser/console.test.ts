@@ -1,13 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { devIssuerContext, loadOrCreateDevIssuer } from '../../local/dev-issuer';
+import { devIssuerContext, type DevIssuer } from '../../local/dev-issuer';
 import { CHROMIUM_MISSING, launchChromium } from '../support/browser';
 import { describeRequiring } from '../support/requirements';
 import { startTestCloud, type TestCloud } from '../support/local-cloud';
 import { localTarget, type PushTarget } from '../support/target';
 import { TestClient } from '../support/ws-client';
+import { runDevIssuer } from '../support/dev-issuer';
 
 const maybe = describeRequiring(CHROMIUM_MISSING);
 
@@ -20,10 +18,10 @@ maybe('local console in Chromium', () => {
   let client: TestClient;
   let connectionId: string;
 
-  let issuer: Awaited<ReturnType<typeof loadOrCreateDevIssuer>>;
+  let issuer: DevIssuer;
 
   beforeAll(async () => {
-    issuer = await loadOrCreateDevIssuer(join(process.env.WSP_TEST_RUN_DIR ?? mkdtempSync(join(tmpdir(), 'wsp-issuer-')), 'dev-issuer'));
+    issuer = await runDevIssuer();
     // Anonymous connections as by default, and tokens for a presence channel.
     [cloud, browser] = await Promise.all([startTestCloud({ context: { ...devIssuerContext(issuer), allowAnonymous: 'true' } }), launchChromium()]);
     target = localTarget(cloud);

@@ -318,16 +318,21 @@ export function pushEvent(detail: Record<string, unknown>, id?: string): EventBr
   return { ...accepted.event, ...(id !== undefined && { id }) };
 }
 
-/** Every item of a connection (its meta item and subscriptions), read consistently. */
-export async function queryConnectionItems(db: Pick<DynamoDBDocumentClient, 'send'>, tableName: string, connectionId: string): Promise<Record<string, unknown>[]> {
+/** Every item of one partition of table `tableName` (`pk`), read consistently. */
+export async function queryPartition(db: Pick<DynamoDBDocumentClient, 'send'>, tableName: string, pk: string): Promise<Record<string, unknown>[]> {
   const out = await db.send(
     new QueryCommand({
       TableName: tableName,
       KeyConditionExpression: '#pk = :pk',
       ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-      ExpressionAttributeValues: { ':pk': keys.connection(connectionId) },
+      ExpressionAttributeValues: { ':pk': pk },
       ConsistentRead: true,
     }),
   );
   return out.Items ?? [];
+}
+
+/** Every item of a connection (its meta item and subscriptions), read consistently. */
+export function queryConnectionItems(db: Pick<DynamoDBDocumentClient, 'send'>, tableName: string, connectionId: string): Promise<Record<string, unknown>[]> {
+  return queryPartition(db, tableName, keys.connection(connectionId));
 }

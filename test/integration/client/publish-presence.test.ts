@@ -1,12 +1,10 @@
-import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { PushClient, type ChannelMessage, type PresenceChannel, type WebSocketConstructor } from '../../../client/src';
 import type { PresenceMember } from '../../../shared/protocol';
-import { devIssuerContext, loadOrCreateDevIssuer, type DevIssuer } from '../../../local/dev-issuer';
+import { devIssuerContext, type DevIssuer } from '../../../local/dev-issuer';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
+import { runDevIssuer } from '../../support/dev-issuer';
 
 /** Resolves when `check` holds, re-checking on every event of `on` (no timed assertion: jest's timeout bounds it). */
 function when(on: (wake: () => void) => void, check: () => boolean): Promise<void> {
@@ -31,7 +29,7 @@ describe('client publish and presence (local cloud)', () => {
   };
 
   beforeAll(async () => {
-    issuer = await loadOrCreateDevIssuer(join(process.env.WSP_TEST_RUN_DIR ?? mkdtempSync(join(tmpdir(), 'wsp-issuer-')), 'dev-issuer'));
+    issuer = await runDevIssuer();
     cloud = await startTestCloud({ context: devIssuerContext(issuer) });
   }, 120_000);
   afterAll(async () => {

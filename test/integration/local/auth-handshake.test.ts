@@ -1,21 +1,14 @@
-import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { exportSPKI, importJWK, SignJWT, UnsecuredJWT } from 'jose';
 import { PUSH_SUBPROTOCOL } from '../../../shared/auth';
-import { devIssuerContext, devIssuerFromJwk, loadOrCreateDevIssuer, newDevJwk, type DevIssuer } from '../../../local/dev-issuer';
+import { devIssuerContext, devIssuerFromJwk, newDevJwk, type DevIssuer } from '../../../local/dev-issuer';
 import { localTarget, type PushTarget } from '../../support/target';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
 import { TestClient } from '../../support/ws-client';
+import { runDevIssuer } from '../../support/dev-issuer';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const ALLOWED_ORIGIN = 'https://app.example.com';
-
-/** The development issuer of this test run (one key pair shared by the test files of the run). */
-async function runIssuer(): Promise<DevIssuer> {
-  return loadOrCreateDevIssuer(join(process.env.WSP_TEST_RUN_DIR ?? mkdtempSync(join(tmpdir(), 'wsp-issuer-')), 'dev-issuer'));
-}
 
 function statusOf(promise: Promise<TestClient>): Promise<number | 'open'> {
   return promise.then(
@@ -52,7 +45,7 @@ describe('local cloud with the development issuer (anonymous allowed, origin all
   const publish = (detail: unknown) => target.publish(detail);
 
   beforeAll(async () => {
-    issuer = await runIssuer();
+    issuer = await runDevIssuer();
     cloud = await startTestCloud({ context: { ...devIssuerContext(issuer), allowedOrigins: ALLOWED_ORIGIN } });
     dynamodb = new DynamoDBClient({ endpoint: cloud.awsEndpoint, region: 'us-east-1', credentials });
     target = localTarget(cloud);
@@ -190,7 +183,7 @@ describe('local cloud with the development issuer, anonymous connections refused
   let cloud: TestCloud;
   let issuer: DevIssuer;
   beforeAll(async () => {
-    issuer = await runIssuer();
+    issuer = await runDevIssuer();
     cloud = await startTestCloud({ context: { ...devIssuerContext(issuer), allowAnonymous: 'false' } });
   }, 120_000);
   afterAll(async () => {

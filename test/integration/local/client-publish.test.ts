@@ -1,14 +1,13 @@
-import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { devIssuerContext, loadOrCreateDevIssuer, type DevIssuer } from '../../../local/dev-issuer';
-import { historyKeys, TABLE } from '../../../shared/table-schema';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { devIssuerContext, type DevIssuer } from '../../../local/dev-issuer';
+import { historyKeys } from '../../../shared/table-schema';
 import { MAX_MESSAGE_BYTES } from '../../../shared/limits';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
 import { TestClient } from '../../support/ws-client';
+import { runDevIssuer } from '../../support/dev-issuer';
+import { queryPartition } from '../../support/local-services';
 
 const MAX_PER_MINUTE = 20;
 
@@ -27,16 +26,7 @@ describe('client publish (local cloud)', () => {
   const as = async (user: string, claims: { publish?: string[]; channels?: string[] } = {}) => connect(await issuer.sign({ user, ...claims }));
   const channel = (prefix = 'chat') => `${prefix}-${randomUUID().slice(0, 8)}`;
   /** Stored history items of a channel (what a replay could return). */
-  const stored = async (ch: string) => {
-    const out = await db.send(new QueryCommand({
-      TableName: cloud.outputs.ConnectionsTableName,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-      ExpressionAttributeValues: { ':pk': historyKeys.history(ch) },
-      ConsistentRead: true,
-    }));
-    return out.Items ?? [];
-  };
+  const stored = (ch: string) => queryPartition(db, cloud.outputs.ConnectionsTableName, historyKeys.history(ch));
   /** Sends a publish (in 30 KB WebSocket frames, under API Gateway's 32 KB frame limit) and waits for its reply. */
   const publish = (c: TestClient, frame: Record<string, unknown>) => {
     const seen = c.frames.length;
@@ -47,7 +37,7 @@ describe('client publish (local cloud)', () => {
   };
 
   beforeAll(async () => {
-    issuer = await loadOrCreateDevIssuer(join(process.env.WSP_TEST_RUN_DIR ?? mkdtempSync(join(tmpdir(), 'wsp-issuer-')), 'dev-issuer'));
+    issuer = await runDevIssuer();
     cloud = await startTestCloud({ context: { ...devIssuerContext(issuer), allowAnonymous: 'true', maxMessagesPerMinute: String(MAX_PER_MINUTE) } });
     db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: cloud.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
   }, 120_000);

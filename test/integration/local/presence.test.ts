@@ -1,15 +1,14 @@
-import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { devIssuerContext, loadOrCreateDevIssuer, type DevIssuer } from '../../../local/dev-issuer';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { devIssuerContext, type DevIssuer } from '../../../local/dev-issuer';
 import type { GatewayFaults } from '../../../local/gateway/types';
 import { presenceKeys, TABLE } from '../../../shared/table-schema';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
 import { localTarget, type PushTarget } from '../../support/target';
 import { TestClient } from '../../support/ws-client';
+import { runDevIssuer } from '../../support/dev-issuer';
+import { queryPartition } from '../../support/local-services';
 
 const MAX_MEMBERS = 2;
 
@@ -36,19 +35,10 @@ describe('presence channels (local cloud)', () => {
     return c.next((m) => c.frames.indexOf(m) >= seen && ((m.type === 'subscribed' && m.channel === channel) || m.type === 'error'));
   };
   const presenceFrames = (c: TestClient, type: string) => c.frames.filter((m) => m.type === type).map((m) => m.member.userId);
-  const memberItems = async (channel: string) => {
-    const out = await db.send(new QueryCommand({
-      TableName: cloud.outputs.ConnectionsTableName,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-      ExpressionAttributeValues: { ':pk': presenceKeys.channel(channel) },
-      ConsistentRead: true,
-    }));
-    return out.Items ?? [];
-  };
+  const memberItems = (channel: string) => queryPartition(db, cloud.outputs.ConnectionsTableName, presenceKeys.channel(channel));
 
   beforeAll(async () => {
-    issuer = await loadOrCreateDevIssuer(join(process.env.WSP_TEST_RUN_DIR ?? mkdtempSync(join(tmpdir(), 'wsp-issuer-')), 'dev-issuer'));
+    issuer = await runDevIssuer();
     cloud = await startTestCloud({
       context: { ...devIssuerContext(issuer), allowAnonymous: 'true', presenceMaxMembers: String(MAX_MEMBERS) },
       faults,
