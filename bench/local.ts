@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- --local [--ping-count N] [--push-count N]`: the local cloud as a developer meets it. Runs
- * `npm start`'s process (`node --import tsx local/cli.ts`, without the npm wrapper) on free ports and measures:
+ * `npm start`'s process (`node --require tsx/cjs local/cli.ts`, without the npm wrapper) on free ports and measures:
  * - cold start: no cached assembly (the cache's folders are removed first) → both ports answer;
  * - cached start: the same again, nothing changed;
  * - idle RSS of the process tree, 2 s after the cached start;
@@ -57,7 +57,7 @@ interface Started { child: ChildProcess; ms: number; ports: { gateway: number; a
 async function startCloud(): Promise<Started> {
   const ports = { gateway: await freePort(), aws: await freePort() };
   const began = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'local', 'cli.ts'), '--port', String(ports.gateway), '--aws-port', String(ports.aws)], {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(PROJECT_ROOT, 'local', 'cli.ts'), '--port', String(ports.gateway), '--aws-port', String(ports.aws)], {
     cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'],
   });
   const output: string[] = [];

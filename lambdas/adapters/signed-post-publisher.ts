@@ -20,7 +20,7 @@ export interface SignedPostPublisherOptions {
   readonly maxSockets: number;
   /** ms without activity on a request (connecting included) before it fails as a network error. @default 5000 */
   readonly timeoutMs?: number;
-  /** Clock of the credential refresh (injectable for tests). @default Date.now */
+  /** Clock of the signatures' dates and of the credential refresh (injectable for tests). @default Date.now */
   readonly now?: () => number;
 }
 

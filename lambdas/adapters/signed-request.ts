@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { PushError } from '../../shared/errors';
-import { Sha256 } from './sha256';
 import { refreshingCredentials, type CredentialProvider, type Credentials } from './refreshing-credentials';
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
@@ -25,7 +23,7 @@ export interface SignedRequesterOptions {
   readonly maxSockets: number;
   /** ms without activity on a request (connecting included) before it fails as a network error. @default 5000 */
   readonly timeoutMs?: number;
-  /** Clock of the credential refresh (injectable for tests). @default Date.now */
+  /** Clock of the signatures' dates and of the credential refresh (injectable for tests). @default Date.now */
   readonly now?: () => number;
 }
 
@@ -58,9 +56,10 @@ export class RequestTimeoutError extends PushError {
 }
 
 /**
- * POSTs signed with the SDK's own SigV4 signer over one keep-alive agent: the wire request an SDK client
- * sends, without its middleware stack, which costs several times the CPU per request (bench:
- * `npm run bench -- --post-cpu`). One attempt per call: callers retry as their API needs.
+ * POSTs signed with Signature Version 4 over one keep-alive agent: the wire request an SDK client sends,
+ * without its middleware stack, which costs several times the CPU per request (bench:
+ * `npm run bench -- --post-cpu`). The tests check each signature against the SDK's own signer. One attempt
+ * per call: callers retry as their API needs.
  */
 export class SignedRequester {
   private readonly url: URL;
@@ -69,8 +68,8 @@ export class SignedRequester {
   private readonly send: (options: RequestOptions) => ClientRequest;
   private readonly credentials: CredentialProvider;
   private readonly timeoutMs: number;
-  /** The SDK signer of the current credentials (a new one when they are refreshed). */
-  private signer?: { credentials: Credentials; signer: SignatureV4 };
+  /** The signing key of the current credentials and day (derived again when either changes). */
+  private signingKey?: { credentials: Credentials; day: string; key: Buffer };
 
   constructor(private readonly options: SignedRequesterOptions) {
     this.url = new URL(options.endpoint);
@@ -89,8 +88,8 @@ export class SignedRequester {
   /** Sends the request; rejects with a network error (`code`) or a {@link RequestTimeoutError}, never for a status. */
   async request(req: SignedRequest): Promise<SignedResponse> {
     const path = `${this.basePath}${req.path}`;
-    const headers = await this.signedHeaders(path, req);
-    return this.exchange(path, headers, req);
+    const credentials = await this.credentials();
+    return this.exchange(path, this.signedHeaders(path, req, credentials), req);
   }
 
   /** Closes the kept-alive sockets. */
@@ -101,13 +100,11 @@ export class SignedRequester {
   /**
    * The headers of a signed POST: Signature Version 4 ("Create a signed AWS API request", IAM User Guide).
    * The canonical request of this one request shape is built here — the path URI-encoded once more, as for
-   * every service but S3, the headers in sorted order, the payload's hash — and the SDK's signer signs its
-   * string to sign with the day's signing key (which it derives and caches).
+   * every service but S3, the headers in sorted order, the payload's hash — and its string to sign is signed
+   * with the day's signing key.
    */
-  private async signedHeaders(path: string, req: SignedRequest): Promise<Record<string, string>> {
-    const credentials = await this.credentials();
-    const signer = this.signerOf(credentials);
-    const now = new Date();
+  private signedHeaders(path: string, req: SignedRequest, credentials: Credentials): Record<string, string> {
+    const now = new Date((this.options.now ?? Date.now)());
     const longDate = now.toISOString().replace(/[-:]|\.\d{3}/g, ''); // 20261201T080000Z
     const payloadHash = req.payloadHash ?? createHash('sha256').update(req.payload).digest('hex');
     const unsorted: Record<string, string> = {
@@ -129,20 +126,21 @@ export class SignedRequester {
       names.join(';'),
       payloadHash,
     ].join('\n');
-    const scope = `${longDate.slice(0, 8)}/${this.options.region}/${this.options.service}/aws4_request`;
+    const day = longDate.slice(0, 8);
+    const scope = `${day}/${this.options.region}/${this.options.service}/aws4_request`;
     const stringToSign = `${ALGORITHM}\n${longDate}\n${scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
-    const signature = await signer.sign(stringToSign, { signingDate: now });
+    const signature = createHmac('sha256', this.keyOf(credentials, day)).update(stringToSign).digest('hex');
     return { ...unsorted, authorization: `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}` };
   }
 
-  private signerOf(credentials: Credentials): SignatureV4 {
-    if (this.signer?.credentials !== credentials) {
-      this.signer = {
-        credentials,
-        signer: new SignatureV4({ service: this.options.service, region: this.options.region, credentials, sha256: Sha256 }),
-      };
+  /** SigV4's signing key: the secret, HMAC'd with the day, the region, the service and `aws4_request` in turn. */
+  private keyOf(credentials: Credentials, day: string): Buffer {
+    if (this.signingKey?.credentials !== credentials || this.signingKey.day !== day) {
+      const key = [day, this.options.region, this.options.service, 'aws4_request']
+        .reduce<Buffer | string>((k, part) => createHmac('sha256', k).update(part).digest(), `AWS4${credentials.secretAccessKey}`);
+      this.signingKey = { credentials, day, key: key as Buffer };
     }
-    return this.signer.signer;
+    return this.signingKey.key;
   }
 
   private exchange(path: string, headers: Record<string, string>, req: SignedRequest): Promise<SignedResponse> {

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { AwsServiceError, LOCAL_REGION, sendError, type AwsRawService } from '../aws-wire';
 import { LocalDynamoDbError } from './errors';
+import { cacheExpressionParses } from './expression-cache';
 import { TtlRegistry } from './ttl-registry';
 import { sweepExpiredItems } from './ttl-sweeper';
 import { DYNAMODB_CONTENT_TYPE, DYNAMODB_TARGET_PREFIX } from '../../shared/dynamodb-wire';
@@ -37,7 +38,6 @@ export type LocalCreateTableInput = CreateTableCommandInput & {
   TimeToLiveSpecification?: { AttributeName?: string; Enabled?: boolean };
 };
 
-/** `X-Amz-Target` prefix of DynamoDB's JSON protocol (API version 2012-08-10). */
 /** How long `stop` waits for the requests under way. */
 const STOP_DRAIN_MS = 5000;
 const RESOURCE_NOT_FOUND = 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException';
@@ -74,6 +74,7 @@ export class LocalDynamoDb implements AwsRawService {
   async start(): Promise<void> {
     if (this.server) throw new LocalDynamoDbError('AlreadyStarted', 'LocalDynamoDb is already started');
     this.stopping = false;
+    cacheExpressionParses();
     const stateMs = this.options.tableStateMs ?? 0;
     const server = dynalite({ path: this.options.path, createTableMs: stateMs, deleteTableMs: stateMs, updateTableMs: stateMs });
     await new Promise<void>((resolve, reject) => {

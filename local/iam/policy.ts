@@ -41,9 +41,23 @@ const asList = (v: string | readonly string[] | undefined): readonly string[] =>
  * Actions compare case-insensitively, resource ARNs case-sensitively.
  */
 export function matchesPattern(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, ignoreCase ? 'si' : 's').test(value);
+  const key = `${ignoreCase ? 'i' : 's'}${pattern}`;
+  let compiled = compiledPatterns.get(key);
+  if (!compiled) {
+    const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    compiled = new RegExp(`^${source}$`, ignoreCase ? 'si' : 's');
+    if (compiledPatterns.size >= COMPILED_PATTERNS_KEPT) compiledPatterns.clear();
+    compiledPatterns.set(key, compiled);
+  }
+  return compiled.test(value);
 }
+
+/**
+ * Each pattern compiled once: a function's every call is checked against all of its role's statements. The
+ * authorizer's policies can name per-connection resources, hence the bound.
+ */
+const compiledPatterns = new Map<string, RegExp>();
+const COMPILED_PATTERNS_KEPT = 1000;
 
 function statementApplies(s: PolicyStatement, action: string, resource: string): boolean {
   const actionMatch = s.NotAction !== undefined

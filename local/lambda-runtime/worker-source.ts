@@ -17,14 +17,23 @@ let handlerFn;
 let currentId;
 
 // This thread's own CPU time in ms: /proc/thread-self/schedstat's first field is the nanoseconds it ran on a
-// CPU (Linux); elsewhere the process's CPU, which counts the other threads too.
+// CPU (Linux); elsewhere the process's CPU, which counts the other threads too. The file is opened once (by
+// this thread, so it stays this thread's) and read again from its start at each call.
+const schedstat = { fd: undefined, buffer: Buffer.alloc(128), failed: false };
 function threadCpuMs() {
-  try {
-    return Number(require('node:fs').readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
-  } catch (e) {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1000;
+  if (!schedstat.failed) {
+    try {
+      const fs = require('node:fs');
+      // Node closes it when the worker exits (the Worker option trackUnmanagedFds, on by default).
+      if (schedstat.fd === undefined) schedstat.fd = fs.openSync('/proc/thread-self/schedstat', 'r');
+      const n = fs.readSync(schedstat.fd, schedstat.buffer, 0, schedstat.buffer.length, 0);
+      return Number(schedstat.buffer.toString('latin1', 0, n).split(' ')[0]) / 1e6;
+    } catch (e) {
+      schedstat.failed = true;
+    }
   }
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 // The AWS SDK v3 as Lambda's Node.js runtime provides it: an '@aws-sdk/...' or '@smithy/...' require that the

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { Sha256 } from '../../../lambdas/adapters/sha256';
+import { Sha256 } from '../../support/sha256';
 import { PostStatusError, SignedPostPublisher } from '../../../lambdas/adapters/signed-post-publisher';
 import type { Credentials } from '../../../lambdas/adapters/refreshing-credentials';
 import { deliver, type DeliveryReport } from '../../../lambdas/core/deliver';
@@ -61,6 +61,23 @@ async function loopback(answer: (n: number) => { status: number; errorType?: str
     received,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * The SDK's own signer, given the request as received, the same key and the same time, computes the same
+ * Authorization header.
+ */
+async function expectSdkSignature(request: Received, signedWith: Credentials = credentials): Promise<void> {
+  const verifier = new SignatureV4({ service: 'execute-api', region: REGION, credentials: signedWith, sha256: Sha256 });
+  const amzDate = String(request.headers['x-amz-date']);
+  const { authorization, ...rest } = request.headers;
+  const signedHeaders = /SignedHeaders=([^,]+)/.exec(String(authorization))![1]!.split(';');
+  const headers = Object.fromEntries(signedHeaders.map((h) => [h, String(rest[h])]));
+  const resigned = await verifier.sign(
+    { method: 'POST', protocol: 'http:', hostname: '127.0.0.1', path: request.url, query: {}, headers, body: request.body },
+    { signingDate: new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`) },
+  );
+  expect(resigned.headers.authorization).toBe(authorization);
 }
 
 describe('SignedPostPublisher', () => {
@@ -213,18 +230,7 @@ describe('SignedPostPublisher', () => {
     // same key and the same time, computes the same Authorization header (ids with characters to escape too).
     const p = publisher(server.callbackUrl);
     for (const other of ["a+b/c=", "x!y'(z)*", 'L0SM9cOFvHcCIhw=']) await p.post(other, data);
-    const verifier = new SignatureV4({ service: 'execute-api', region: REGION, credentials, sha256: Sha256 });
-    for (const request of [ours!, ...server.received.slice(2)]) {
-      const amzDate = String(request.headers['x-amz-date']);
-      const { authorization, ...rest } = request.headers;
-      const signedHeaders = /SignedHeaders=([^,]+)/.exec(String(authorization))![1]!.split(';');
-      const headers = Object.fromEntries(signedHeaders.map((h) => [h, String(rest[h])]));
-      const resigned = await verifier.sign(
-        { method: 'POST', protocol: 'http:', hostname: '127.0.0.1', path: request.url, query: {}, headers, body: request.body },
-        { signingDate: new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`) },
-      );
-      expect(resigned.headers.authorization).toBe(authorization);
-    }
+    for (const request of [ours!, ...server.received.slice(2)]) await expectSdkSignature(request);
     expect(server.received.slice(2).map((r) => r.url)).toEqual([
       `/prod/@connections/${encodeURIComponent('a+b/c=')}`,
       '/prod/@connections/x%21y%27%28z%29%2A', // RFC 3986, as the SDK encodes a path label
@@ -255,5 +261,35 @@ describe('SignedPostPublisher', () => {
     expect(calls).toBe(2);
     expect(keyOf(3)).toBe('AKIDROLE2');
     expect(server.received[3]!.headers['x-amz-security-token']).toBe('t2');
+  });
+  it('signs with a new day\'s key from midnight (UTC), and with refreshed credentials\' own key', async () => {
+    const server = await loopback();
+    onStop(server.stop);
+    let clock = Date.parse('2030-01-01T23:59:59.500Z');
+    let calls = 0;
+    const issued: Credentials[] = [];
+    const expiring = async (): Promise<Credentials> => {
+      calls++;
+      const c = { accessKeyId: `AKIDROLE${calls}`, secretAccessKey: `secret${calls}`, expiration: new Date(clock + 15 * 60_000) };
+      issued.push(c);
+      return c;
+    };
+    const p = publisher(server.callbackUrl, expiring, () => clock);
+    await p.post('a', Buffer.from('1'));
+    clock += 1000; // 2030-01-02T00:00:00.500Z
+    await p.post('b', Buffer.from('2'));
+    clock += 11 * 60_000; // inside the refresh window: new credentials, same day
+    await p.post('c', Buffer.from('3'));
+
+    const dates = server.received.map((r) => String(r.headers['x-amz-date']));
+    expect(dates).toEqual(['20300101T235959Z', '20300102T000000Z', '20300102T001100Z']);
+    expect(server.received.map((r) => /Credential=([^,]+)/.exec(String(r.headers.authorization))?.[1])).toEqual([
+      'AKIDROLE1/20300101/us-east-1/execute-api/aws4_request',
+      'AKIDROLE1/20300102/us-east-1/execute-api/aws4_request',
+      'AKIDROLE2/20300102/us-east-1/execute-api/aws4_request',
+    ]);
+    await expectSdkSignature(server.received[0]!, issued[0]);
+    await expectSdkSignature(server.received[1]!, issued[0]);
+    await expectSdkSignature(server.received[2]!, issued[1]);
   });
 });

@@ -13,6 +13,16 @@ describe('IAM policy evaluation', () => {
     expect(matchesPattern('arn:aws:execute-api:us-east-1:0:api/prod/POST/@connections/*', 'arn:aws:execute-api:us-east-1:0:api/prod/DELETE/@connections/x', false)).toBe(false);
   });
 
+  it('keeps a compiled pattern per case rule: the same text as an action and as a resource', () => {
+    for (let round = 0; round < 2; round++) {
+      expect(matchesPattern('Table/A*', 'table/abc', true)).toBe(true);
+      expect(matchesPattern('Table/A*', 'table/abc', false)).toBe(false);
+      expect(matchesPattern('Table/A*', 'Table/Abc', false)).toBe(true);
+    }
+    for (let i = 0; i < 1100; i++) expect(matchesPattern(`conn/${i}/*`, `conn/${i}/x`, false)).toBe(true); // past the kept bound
+    expect(matchesPattern('Table/A*', 'table/abc', true)).toBe(true);
+  });
+
   it('allows what an Allow statement names, and implicitly denies the rest', () => {
     const policies = [policy('P', { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: [TABLE, `${TABLE}/index/*`] })];
     expect(evaluate(policies, 'dynamodb:Query', `${TABLE}/index/ByChannel`)).toEqual({ allowed: true });

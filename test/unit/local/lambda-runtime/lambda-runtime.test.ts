@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { LambdaRuntime, LambdaRuntimeError, type FunctionDefinition } from '../../../../local/lambda-runtime';
@@ -195,6 +195,21 @@ describe('LambdaRuntime', () => {
     // The line rounds to 0.01 ms, which the 13.8× stretch at 128 MB makes up to 0.07 ms.
     expect(busy.projected).toBeCloseTo(projectedDurationMs(busy.duration, busy.cpu, 128), 0);
     expect(idle.projected).toBeCloseTo(projectedDurationMs(idle.duration, idle.cpu, 128), 0);
+  });
+
+  it('closes the file behind each environment\'s CPU clock once its worker has exited', async () => {
+    // The files open in this process that are a thread's schedstat (Linux; elsewhere there are none). Node closes
+    // a worker's files when it exits; the runtime must not keep one open past its environment either.
+    const clocks = () => readdirSync('/proc/self/fd').filter((fd) => {
+      try { return readlinkSync(`/proc/self/fd/${fd}`).endsWith('/schedstat'); } catch { return false; }
+    }).length;
+    const before = clocks();
+    runtime.register(fn('Clocked', `exports.handler = async () => { await new Promise((r) => setTimeout(r, 30)); return 1; };`, { maxConcurrency: 4 }));
+    await Promise.all([1, 2, 3].map(() => runtime.invoke('Clocked', {}))); // three environments, each with its clock
+    expect(runtime.environmentCount('Clocked')).toBe(3);
+    expect(clocks()).toBe(before + 3);
+    await runtime.stop();
+    await waitUntil(() => clocks() === before, 'every clock closed');
   });
 
   it('projects a duration by Lambda\'s CPU share of memory (a model)', () => {
