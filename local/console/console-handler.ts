@@ -47,6 +47,7 @@ export function consoleHandler(deps: { stage: string; hub: CloudEventHub; state:
   const script = readFileSync(SCRIPT, 'utf8');
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   const unsubscribe = deps.hub.subscribe((event) => {
+    if (wss.clients.size === 0) return;
     const frame = JSON.stringify({ type: 'event', event });
     for (const client of wss.clients) if (client.readyState === client.OPEN) client.send(frame);
   });

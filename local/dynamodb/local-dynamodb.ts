@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PassThrough } from 'node:stream';
+import { EventEmitter } from 'node:events';
 import { crc32 } from 'node:zlib';
 import {
   CreateTableCommand,
@@ -151,7 +151,9 @@ export class LocalDynamoDb implements AwsRawService {
         if (res.statusCode === 200 && typeof table === 'string') void this.ttl.delete(table);
       });
     }
-    const forwarded = Object.assign(new PassThrough(), {
+    // dynalite reads a request through its 'data' and 'end' events only: the body already read is replayed at
+    // once, without a stream (and a throw of dynalite's lands in the endpoint's catch, not in a later tick).
+    const forwarded = Object.assign(new EventEmitter(), {
       headers: { ...req.headers },
       method: req.method,
       url: req.url,
@@ -164,7 +166,8 @@ export class LocalDynamoDb implements AwsRawService {
       if (!forwarded.headers['x-amz-date'] && !forwarded.headers.date) forwarded.headers['x-amz-date'] = '20200101T000000Z';
     }
     listener(forwarded as unknown as IncomingMessage, res);
-    forwarded.end(body);
+    if (body.length > 0) forwarded.emit('data', body);
+    forwarded.emit('end');
   }
 
   /**
