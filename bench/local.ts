@@ -5,6 +5,8 @@
  * - cached start: the same again, nothing changed;
  * - idle RSS of the process tree, 2 s after the cached start;
  * - a `{"action":"ping"}` round trip: p50/p99 of N after 20 warm-ups;
+ * - the same once V8 has optimized the path: 10 more connections (`--steady-connections`) of 20 + 200 pings
+ *   each; the p50 of each connection (how the round trip falls as the JIT warms up) and p50/p99 of the last;
  * - single-subscriber push latency: PutEvents (AWS SDK) → the message at a subscribed client, p50/p99.
  * Prints the figures with the machine's load average and writes bench/results/local.json.
  */
@@ -21,6 +23,7 @@ import { LOCAL_REGION } from '../local/aws-wire';
 import { PACKAGE_ROOT as PROJECT_ROOT } from '../lib/constructs/handler-bundle';
 import { SYNTH_CACHE_FOLDER } from '../local/synth-cache';
 import { DEFAULT_MAX_MESSAGES_PER_MINUTE } from '../shared/limits';
+import { numericFlags } from './flags';
 
 const WARM_UPS = 20;
 
@@ -31,6 +34,8 @@ interface LocalFigures {
   cachedStartMs: number;
   idleRssMb: { total: number; processes: { pid: number; command: string; rssMb: number }[] };
   pingMs: { count: number; p50: number; p99: number };
+  /** p50 of each later connection's pings, then the last connection's figures: the round trip once V8 has optimized it. */
+  steadyPingMs: { p50ByConnection: number[]; last: { count: number; p50: number; p99: number } };
   pushMs: { count: number; p50: number; p99: number };
 }
 
@@ -131,6 +136,20 @@ async function pingRoundTrips(port: number, count: number): Promise<number[]> {
   return samples;
 }
 
+/**
+ * Ping round trips on `connections` more connections, one after another (each within its rate limit): V8
+ * optimizes the path as it runs, so the p50 falls from one connection to the next until it levels off.
+ */
+async function steadyPings(port: number, connections: number, count: number): Promise<LocalFigures['steadyPingMs']> {
+  const p50ByConnection: number[] = [];
+  let last = { count: 0, p50: 0, p99: 0 };
+  for (let c = 0; c < Math.max(1, connections); c++) {
+    last = summary(await pingRoundTrips(port, count));
+    p50ByConnection.push(last.p50);
+  }
+  return { p50ByConnection, last };
+}
+
 async function pushLatencies(ports: Started['ports'], count: number): Promise<number[]> {
   const client = await connect(ports.gateway);
   const subscribed = client.next((m) => m.type === 'subscribed');
@@ -152,11 +171,13 @@ async function pushLatencies(ports: Started['ports'], count: number): Promise<nu
 
 /** Runs the local bench; see the file's comment. */
 export async function runLocalBench(argv: string[]): Promise<void> {
-  const count = (flag: string, fallback: number) => {
-    const i = argv.indexOf(flag);
-    return i >= 0 ? Number(argv[i + 1]) : fallback;
-  };
-  const pings = count('--ping-count', 200);
+  const { values, rest } = numericFlags(argv.filter((a) => a !== '--local'), {
+    pings: '--ping-count',
+    pushes: '--push-count',
+    steadyConnections: '--steady-connections',
+  });
+  if (rest.length) throw new Error(`unknown flag ${rest[0]}; flags of --local: --ping-count N --push-count N --steady-connections N`);
+  const pings = values.pings ?? 200;
   // Every frame counts against the connection's rate limit (npm start runs the default configuration).
   if (!(pings >= 1 && pings + WARM_UPS <= DEFAULT_MAX_MESSAGES_PER_MINUTE)) {
     throw new Error(`--ping-count must be from 1 to ${DEFAULT_MAX_MESSAGES_PER_MINUTE - WARM_UPS}: with the ${WARM_UPS} warm-ups, one connection may send ${DEFAULT_MAX_MESSAGES_PER_MINUTE} frames a minute (maxMessagesPerMinute)`);
@@ -174,7 +195,8 @@ export async function runLocalBench(argv: string[]): Promise<void> {
     await new Promise((r) => setTimeout(r, 2000));
     const idleRssMb = treeRss(cached.child.pid!);
     const pingMs = summary(await pingRoundTrips(cached.ports.gateway, pings));
-    const pushMs = summary(await pushLatencies(cached.ports, count('--push-count', 50)));
+    const pushMs = summary(await pushLatencies(cached.ports, Math.max(1, values.pushes ?? 50)));
+    const steadyPingMs = await steadyPings(cached.ports.gateway, values.steadyConnections ?? 10, pings);
     const figures: LocalFigures = {
       measuredAt: new Date().toISOString(),
       loadAverage: loadavg().map((n) => Math.round(n * 100) / 100),
@@ -182,6 +204,7 @@ export async function runLocalBench(argv: string[]): Promise<void> {
       cachedStartMs: Math.round(cached.ms),
       idleRssMb,
       pingMs,
+      steadyPingMs,
       pushMs,
     };
     process.stdout.write([
@@ -191,6 +214,7 @@ export async function runLocalBench(argv: string[]): Promise<void> {
       `  idle RSS       ${idleRssMb.total} MB   (${idleRssMb.processes.map((p) => `${p.rssMb} MB ${p.command.split(' ').slice(0, 3).join(' ')}`).join('; ')})`,
       `  ping RTT       p50 ${pingMs.p50} ms   p99 ${pingMs.p99} ms   (${pingMs.count} after ${WARM_UPS} warm-ups)`,
       `  push latency   p50 ${pushMs.p50} ms   p99 ${pushMs.p99} ms   (${pushMs.count}, one subscriber, PutEvents → message)`,
+      `  ping, JIT warm p50 ${steadyPingMs.last.p50} ms   p99 ${steadyPingMs.last.p99} ms   (the last of ${steadyPingMs.p50ByConnection.length} more connections; their p50s: ${steadyPingMs.p50ByConnection.join(' ')})`,
       '',
     ].join('\n'));
     mkdirSync(join(PROJECT_ROOT, 'bench', 'results'), { recursive: true });
