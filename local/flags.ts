@@ -57,7 +57,7 @@ export const USAGE = `usage: websocket-push local [flags]     (in this repositor
                         allow is answered AccessDeniedException, as AWS answers it; other callers are not restricted)
   --watch               re-synthesize and restart when the app's sources change (cdk.json's watch.include and
                         watch.exclude, as cdk watch; without them every file but node_modules/ and cdk.out/)
-  --verbose             also log every AWS API request and Lambda's START/END/REPORT lines
+  --verbose             also log every frame's route, every AWS API request and Lambda's START/END/REPORT lines
   --fault-rate R        fault injection: a fraction R (0-1) of management-API calls answer 429 LimitExceededException
                         or 500 InternalServerErrorException (half each), as AWS answers them
   --post-latency DUR    fault injection: add DUR to every management-API call (the real round trip), e.g. 20ms

@@ -53,7 +53,7 @@ export interface LocalCloudOptions {
   readonly eventBridgeRetryBaseDelayMs?: number;
   /** How often expired items are deleted (TTL). @default 10000 */
   readonly ttlSweepIntervalMs?: number;
-  /** Also log every AWS API request and Lambda's START/END/REPORT lines. @default false */
+  /** Also log every frame's route, every AWS API request and Lambda's START/END/REPORT lines. @default false */
   readonly verbose?: boolean;
   /** Where readable lines go. @default console.log */
   readonly log?: (line: string) => void;
@@ -190,6 +190,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       authorizeManagement: iam && managementAuthorizer(iam, api.apiId, api.stage),
       events,
       log,
+      // Every frame's route is routine, as successful AWS requests are (the console shows each frame).
+      logFrames: opts.verbose ?? false,
     })));
 
     return {

@@ -315,7 +315,7 @@ export class WebSocketGateway {
       this.sendText(conn, errorFrame('Forbidden', conn.id, requestId));
       return;
     }
-    this.log(`gateway  route ${routeKey} ${conn.id} → ${route.name ?? 'integration'}`);
+    if (this.opts.logFrames !== false) this.log(`gateway  route ${routeKey} ${conn.id} → ${route.name ?? 'integration'}`);
     void invokeWithTimeout(route.invoke, event, this.limits.integrationTimeoutMs).then((outcome) => {
       if (outcome.kind === 'timeout') {
         this.log(`gateway  route ${routeKey} ${conn.id} timed out (${outcome.ms} ms)`);

@@ -40,6 +40,8 @@ export interface WebSocketApiDeps {
   /** Where connects, refusals, frames, posts and disconnects are reported. @default none */
   readonly events?: CloudEventSink;
   readonly log: (line: string) => void;
+  /** Also log every frame's route (routine). @default true */
+  readonly logFrames?: boolean;
 }
 
 /** The running WebSocket API stage and its management API. */
@@ -77,6 +79,7 @@ export async function startWebSocketApi(api: WebSocketApiDefinition, deps: WebSo
     upgradeHandler: deps.upgradeHandler,
     events: deps.events,
     log: deps.log,
+    logFrames: deps.logFrames,
   });
   return {
     urls: { webSocket: gateway.url, callback: gateway.callbackUrl },

@@ -103,6 +103,8 @@ export interface GatewayOptions {
   events?: CloudEventSink;
   /** Receives one readable line per event (never bodies or tokens). @default no logging */
   log?: (line: string) => void;
+  /** Also a line for every frame routed to its integration (routine; errors are always logged). @default true */
+  logFrames?: boolean;
   /** Region in `methodArn` and the default `domainName`. @default LOCAL_REGION ('us-east-1') */
   region?: string;
   /** Account in `methodArn`. @default LOCAL_ACCOUNT ('000000000000') */

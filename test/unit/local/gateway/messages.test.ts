@@ -41,6 +41,19 @@ describe('gateway messages', () => {
     ws.close();
   });
 
+  it('logs a routed frame only when asked (logFrames), and a frame with no route always', async () => {
+    const subscribe = recorder(undefined, { name: 'SubscribeFunction' });
+    const gw = await start({ routes: { subscribe }, logFrames: false });
+    const ws = await open(gw.url);
+    ws.send(JSON.stringify({ action: 'subscribe', channel: 'scores' }));
+    await subscribe.next(1);
+    const forbidden = nextMessage(ws);
+    ws.send(JSON.stringify({ action: 'other' }));
+    await forbidden;
+    expect(gw.lines.filter((l) => l.startsWith('gateway  route'))).toEqual([expect.stringMatching(/^gateway  route other \S+ → no route \(Forbidden\)$/)]);
+    ws.close();
+  });
+
   it('selects on nested paths', async () => {
     const kind = recorder();
     const gw = await start({ routeSelectionExpression: '$request.body.meta.kind', routes: { deep: kind } });
