@@ -10,7 +10,7 @@ export type {
   GatewayFaults,
   GatewayLimits,
   GatewayOptions,
+  ManagementAuthorizer,
   RouteIntegration,
 } from './types';
 export type { WebSocketRequestContext } from './events';
-export type { ManagementAuthorizer } from './management-api';

@@ -5,7 +5,7 @@ import { CLOSE } from './close-codes';
 import type { GatewayConnection } from './connection';
 import type { CloudEventSink } from '../console/event-hub';
 import type { FaultInjector } from './faults';
-import type { GatewayLimits } from './types';
+import type { GatewayLimits, ManagementAuthorizer } from './types';
 
 /** What the management API needs from the gateway. */
 export interface ManagementContext {
@@ -21,9 +21,6 @@ export interface ManagementContext {
   /** Where posts, deletes and 410s are reported (the console). @default none */
   events?: CloudEventSink;
 }
-
-/** Decides whether a signed management-API call may run; returns AWS's denial message when it may not. */
-export type ManagementAuthorizer = (request: { readonly authorization?: string; readonly method: string; readonly connectionId: string }) => string | undefined;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

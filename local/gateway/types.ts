@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { CloudEventSink } from '../console/event-hub';
 import type { BoundPort } from '../http/bound-port';
-import type { ManagementAuthorizer } from './management-api';
+
+/** Decides whether a signed management-API call may run; returns AWS's denial message when it may not. */
+export type ManagementAuthorizer = (request: { readonly authorization?: string; readonly method: string; readonly connectionId: string }) => string | undefined;
 
 /** A route's integration: what API Gateway invokes (locally, a Lambda in a worker thread). */
 export interface RouteIntegration {

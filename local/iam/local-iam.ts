@@ -1,7 +1,7 @@
 import type { AwsRequest } from '../aws-endpoint';
 import type { CloudEventSink } from '../console/event-hub';
 import type { AwsServiceError } from '../aws-wire';
-import type { ManagementAuthorizer } from '../gateway/management-api';
+import type { ManagementAuthorizer } from '../gateway/types';
 import type { FunctionModel, RoleModel } from '../template/model';
 import { accessDeniedError, accessDeniedMessage, assumedRoleArn } from './access-denied';
 import { accessKeyIdOf, functionAccessKeyId } from './credentials';
