@@ -28,11 +28,12 @@ describe('local cloud: a synthesized variant stack with an extra route and rule'
   });
 
   it('matches the extra rule with its event pattern (prefix) and runs its target', async () => {
+    const linesBefore = cloud.lines.length;
     const c = await TestClient.connect(cloud.webSocketUrl);
     c.send({ action: 'echo' });
     await c.next((m) => m.type === 'echo');
-    // The connection id, from the gateway's log line for this connection's route.
-    const id = [...cloud.lines].reverse().map((l) => /route echo (\S+)/.exec(l)?.[1]).find(Boolean);
+    // The connection id, from the gateway's log line for this connection's connect (frames are logged only with --verbose).
+    const id = cloud.lines.slice(linesBefore).map((l) => /^gateway  connect (\S+) \(200,/.exec(l)?.[1]).find(Boolean);
     expect(id).toBeDefined();
     const target = localTarget(cloud);
     const put = (level: string) => target.publish({ connectionId: id, level, text: level }, 'Notice');
