@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --local [--ping-count N] [--push-count N]`: the local cloud as a developer meets it. Runs
+ * `npm run bench -- --local [--ping-count N] [--push-count N] [--steady-connections N]`: the local cloud as a developer meets it. Runs
  * `npm start`'s process (`node --require tsx/cjs local/cli.ts`, without the npm wrapper) on free ports and measures:
  * - cold start: no cached assembly (the cache's folders are removed first) → both ports answer;
  * - cached start: the same again, nothing changed;

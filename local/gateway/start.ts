@@ -5,8 +5,7 @@ import type { BoundPort } from '../http/bound-port';
 import type { RunningLambda } from '../lambda-runtime/start';
 import type { LocalService } from '../service/local-service';
 import { startGateway } from './gateway';
-import type { ManagementAuthorizer } from './types';
-import type { GatewayConnectionInfo, GatewayFaults, GatewayLimits } from './types';
+import type { GatewayConnectionInfo, GatewayFaults, GatewayLimits, ManagementAuthorizer } from './types';
 
 /** A WebSocket API stage whose integrations are functions (the template reader's `WebSocketApiModel` is one). */
 export interface WebSocketApiDefinition {

@@ -10,6 +10,7 @@
 export const WORKER_SOURCE = String.raw`
 'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 
@@ -23,7 +24,6 @@ const schedstat = { fd: undefined, buffer: Buffer.alloc(128), failed: false };
 function threadCpuMs() {
   if (!schedstat.failed) {
     try {
-      const fs = require('node:fs');
       // Node closes it when the worker exits (the Worker option trackUnmanagedFds, on by default).
       if (schedstat.fd === undefined) schedstat.fd = fs.openSync('/proc/thread-self/schedstat', 'r');
       const n = fs.readSync(schedstat.fd, schedstat.buffer, 0, schedstat.buffer.length, 0);
@@ -99,7 +99,6 @@ async function loadHandler() {
   const exportPath = match[2].split('.');
   let mod;
   const candidates = ['.js', '.cjs', '.mjs'].map(function (ext) { return modulePath + ext; });
-  const fs = require('node:fs');
   const file = candidates.find(function (f) { return fs.existsSync(f); });
   if (!file) {
     throw new HandlerError('Runtime.ImportModuleError', "Error: Cannot find module '" + match[1] + "'");
