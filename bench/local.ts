@@ -6,8 +6,11 @@
  * - idle RSS of the process tree, 2 s after the cached start;
  * - a `{"action":"ping"}` round trip: p50/p99 of N after 20 warm-ups;
  * - the same once V8 has optimized the path: 10 more connections (`--steady-connections`) of 20 + 200 pings
- *   each; the p50 of each connection (how the round trip falls as the JIT warms up) and p50/p99 of the last;
- * - single-subscriber push latency: PutEvents (AWS SDK) → the message at a subscribed client, p50/p99.
+ *   each; the p50 of each connection (how the round trip falls as the JIT warms up), the median of the last
+ *   three's, and the last one's p99;
+ * - single-subscriber push latency: PutEvents (AWS SDK) → the message at a subscribed client, p50/p99;
+ * - the ping's floor (`bench/ping-floor.ts`), measured the same two ways right after: the path's hand-offs alone,
+ *   and with dynalite's rate-limit UpdateItem; the ping minus the floor is the local cloud's own code.
  * Prints the figures with the machine's load average and writes bench/results/local.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -24,6 +27,7 @@ import { PACKAGE_ROOT as PROJECT_ROOT } from '../lib/constructs/handler-bundle';
 import { SYNTH_CACHE_FOLDER } from '../local/synth-cache';
 import { DEFAULT_MAX_MESSAGES_PER_MINUTE } from '../shared/limits';
 import { numericFlags } from './flags';
+import { FLOOR_MODES, type FloorMode } from './ping-floor';
 
 const WARM_UPS = 20;
 
@@ -34,9 +38,14 @@ interface LocalFigures {
   cachedStartMs: number;
   idleRssMb: { total: number; processes: { pid: number; command: string; rssMb: number }[] };
   pingMs: { count: number; p50: number; p99: number };
-  /** p50 of each later connection's pings, then the last connection's figures: the round trip once V8 has optimized it. */
-  steadyPingMs: { p50ByConnection: number[]; last: { count: number; p50: number; p99: number } };
+  /**
+   * p50 of each later connection's pings, their last three's median (`jitWarmP50`: the round trip once V8 has
+   * optimized it, less sensitive to one slow moment of the machine than one connection), and the last one's figures.
+   */
+  steadyPingMs: { p50ByConnection: number[]; jitWarmP50: number; last: { count: number; p50: number; p99: number } };
   pushMs: { count: number; p50: number; p99: number };
+  /** The same pings through `bench/ping-floor.ts`: after the warm-ups, and once JIT-warm (as `steadyPingMs.jitWarmP50`). */
+  floorPingMs: Record<FloorMode, { p50: number; p99: number; jitWarmP50: number }>;
 }
 
 async function freePort(): Promise<number> {
@@ -106,6 +115,8 @@ function percentile(sorted: number[], p: number): number {
   return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]! * 100) / 100;
 }
 
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
 function summary(samples: number[]): { count: number; p50: number; p99: number } {
   const sorted = [...samples].sort((a, b) => a - b);
   return { count: samples.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
@@ -147,7 +158,27 @@ async function steadyPings(port: number, connections: number, count: number): Pr
     last = summary(await pingRoundTrips(port, count));
     p50ByConnection.push(last.p50);
   }
-  return { p50ByConnection, last };
+  const lastThree = p50ByConnection.slice(-3).sort((a, b) => a - b);
+  return { p50ByConnection, jitWarmP50: lastThree[Math.floor(lastThree.length / 2)]!, last };
+}
+
+/** The ping floor of `mode`, then its pings measured as the local cloud's are. */
+async function floorPings(mode: FloorMode, count: number, connections: number): Promise<LocalFigures['floorPingMs'][FloorMode]> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(PROJECT_ROOT, 'bench', 'ping-floor.ts'), String(port), mode], {
+    cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (d) => { if (String(d).includes('ready')) resolve(); });
+      child.once('exit', (code) => reject(new Error(`bench/ping-floor.ts ${mode} exited (${code})`)));
+    });
+    const first = summary(await pingRoundTrips(port, count));
+    const steady = await steadyPings(port, connections, count);
+    return { p50: first.p50, p99: first.p99, jitWarmP50: steady.jitWarmP50 };
+  } finally {
+    await stopCloud(child);
+  }
 }
 
 async function pushLatencies(ports: Started['ports'], count: number): Promise<number[]> {
@@ -197,6 +228,9 @@ export async function runLocalBench(argv: string[]): Promise<void> {
     const pingMs = summary(await pingRoundTrips(cached.ports.gateway, pings));
     const pushMs = summary(await pushLatencies(cached.ports, Math.max(1, values.pushes ?? 50)));
     const steadyPingMs = await steadyPings(cached.ports.gateway, values.steadyConnections ?? 10, pings);
+    await stopCloud(cached.child);
+    const floorPingMs = {} as LocalFigures['floorPingMs'];
+    for (const mode of FLOOR_MODES) floorPingMs[mode] = await floorPings(mode, pings, values.steadyConnections ?? 10);
     const figures: LocalFigures = {
       measuredAt: new Date().toISOString(),
       loadAverage: loadavg().map((n) => Math.round(n * 100) / 100),
@@ -206,7 +240,9 @@ export async function runLocalBench(argv: string[]): Promise<void> {
       pingMs,
       steadyPingMs,
       pushMs,
+      floorPingMs,
     };
+    const floor = floorPingMs.dynalite;
     process.stdout.write([
       `local cloud (load average ${figures.loadAverage.join(' ')})`,
       `  cold start     ${figures.coldStartMs} ms   (synth, bundling, services; both ports answer)`,
@@ -214,7 +250,9 @@ export async function runLocalBench(argv: string[]): Promise<void> {
       `  idle RSS       ${idleRssMb.total} MB   (${idleRssMb.processes.map((p) => `${p.rssMb} MB ${p.command.split(' ').slice(0, 3).join(' ')}`).join('; ')})`,
       `  ping RTT       p50 ${pingMs.p50} ms   p99 ${pingMs.p99} ms   (${pingMs.count} after ${WARM_UPS} warm-ups)`,
       `  push latency   p50 ${pushMs.p50} ms   p99 ${pushMs.p99} ms   (${pushMs.count}, one subscriber, PutEvents → message)`,
-      `  ping, JIT warm p50 ${steadyPingMs.last.p50} ms   p99 ${steadyPingMs.last.p99} ms   (the last of ${steadyPingMs.p50ByConnection.length} more connections; their p50s: ${steadyPingMs.p50ByConnection.join(' ')})`,
+      `  ping, JIT warm p50 ${steadyPingMs.jitWarmP50} ms   (the median p50 of the last 3 of ${steadyPingMs.p50ByConnection.length} more connections; their p50s: ${steadyPingMs.p50ByConnection.join(' ')}; the last one's p99 ${steadyPingMs.last.p99} ms)`,
+      `  ping floor     hand-offs alone p50 ${floorPingMs['hand-offs'].p50} ms (JIT warm ${floorPingMs['hand-offs'].jitWarmP50});  with dynalite's UpdateItem p50 ${floor.p50} ms (JIT warm ${floor.jitWarmP50})   (bench/ping-floor.ts)`,
+      `  ping above the floor  ${round2(pingMs.p50 - floor.p50)} ms (×${round2(pingMs.p50 / floor.p50)});  JIT warm ${round2(steadyPingMs.jitWarmP50 - floor.jitWarmP50)} ms (×${round2(steadyPingMs.jitWarmP50 / floor.jitWarmP50)})   (the local cloud's own code)`,
       '',
     ].join('\n'));
     mkdirSync(join(PROJECT_ROOT, 'bench', 'results'), { recursive: true });
