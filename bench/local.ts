@@ -154,7 +154,7 @@ async function pingRoundTrips(port: number, count: number): Promise<number[]> {
 async function steadyPings(port: number, connections: number, count: number): Promise<LocalFigures['steadyPingMs']> {
   const p50ByConnection: number[] = [];
   let last = { count: 0, p50: 0, p99: 0 };
-  for (let c = 0; c < Math.max(1, connections); c++) {
+  for (let c = 0; c < connections; c++) {
     last = summary(await pingRoundTrips(port, count));
     p50ByConnection.push(last.p50);
   }
@@ -210,8 +210,14 @@ export async function runLocalBench(argv: string[]): Promise<void> {
   if (rest.length) throw new Error(`unknown flag ${rest[0]}; flags of --local: --ping-count N --push-count N --steady-connections N`);
   const pings = values.pings ?? 200;
   // Every frame counts against the connection's rate limit (npm start runs the default configuration).
-  if (!(pings >= 1 && pings + WARM_UPS <= DEFAULT_MAX_MESSAGES_PER_MINUTE)) {
+  if (!(Number.isInteger(pings) && pings >= 1 && pings + WARM_UPS <= DEFAULT_MAX_MESSAGES_PER_MINUTE)) {
     throw new Error(`--ping-count must be from 1 to ${DEFAULT_MAX_MESSAGES_PER_MINUTE - WARM_UPS}: with the ${WARM_UPS} warm-ups, one connection may send ${DEFAULT_MAX_MESSAGES_PER_MINUTE} frames a minute (maxMessagesPerMinute)`);
+  }
+  const pushes = values.pushes ?? 50;
+  const steadyConnections = values.steadyConnections ?? 10;
+  if (!Number.isInteger(pushes) || pushes < 1) throw new Error(`--push-count must be a whole number from 1, got ${pushes}`);
+  if (!Number.isInteger(steadyConnections) || steadyConnections < 3) {
+    throw new Error(`--steady-connections must be a whole number from 3 (the JIT-warm figure is the median of the last three), got ${steadyConnections}`);
   }
   const cacheDir = join(PROJECT_ROOT, SYNTH_CACHE_FOLDER);
   // A fresh clone has no cache folder yet: the cold start makes it.
@@ -226,11 +232,11 @@ export async function runLocalBench(argv: string[]): Promise<void> {
     await new Promise((r) => setTimeout(r, 2000));
     const idleRssMb = treeRss(cached.child.pid!);
     const pingMs = summary(await pingRoundTrips(cached.ports.gateway, pings));
-    const pushMs = summary(await pushLatencies(cached.ports, Math.max(1, values.pushes ?? 50)));
-    const steadyPingMs = await steadyPings(cached.ports.gateway, values.steadyConnections ?? 10, pings);
+    const pushMs = summary(await pushLatencies(cached.ports, pushes));
+    const steadyPingMs = await steadyPings(cached.ports.gateway, steadyConnections, pings);
     await stopCloud(cached.child);
     const floorPingMs = {} as LocalFigures['floorPingMs'];
-    for (const mode of FLOOR_MODES) floorPingMs[mode] = await floorPings(mode, pings, values.steadyConnections ?? 10);
+    for (const mode of FLOOR_MODES) floorPingMs[mode] = await floorPings(mode, pings, steadyConnections);
     const figures: LocalFigures = {
       measuredAt: new Date().toISOString(),
       loadAverage: loadavg().map((n) => Math.round(n * 100) / 100),

@@ -43,7 +43,7 @@ export function getEventBridgeClient(): EventBridgeClient {
 }
 
 /**
- * The hot path's publisher of a stage: posts signed with the SDK's signer over `maxSockets` keep-alive
+ * The hot path's publisher of a stage: posts signed with SigV4 (`SignedRequester`) over `maxSockets` keep-alive
  * sockets, with the SDK's credential chain (on Lambda, the execution role's credentials in the environment)
  * and the region Lambda sets in `AWS_REGION`.
  */
@@ -58,7 +58,7 @@ export function getSignedPostPublisher(endpoint: string, maxSockets: number): Si
 }
 
 /**
- * The lean DynamoDB client of the per-frame call (the rate limit): requests signed with the SDK's signer,
+ * The lean DynamoDB client of the per-frame call (the rate limit): requests signed with SigV4 (`SignedRequester`),
  * with the SDK's credential chain, to the endpoint the SDK would use.
  */
 export function getDynamoDbJsonClient(): DynamoDbJsonClient {
