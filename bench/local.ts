@@ -111,11 +111,11 @@ function treeRss(rootPid: number): LocalFigures['idleRssMb'] {
   return { total: Math.round(processes.reduce((n, p) => n + p.rssMb, 0) * 10) / 10, processes };
 }
 
-function percentile(sorted: number[], p: number): number {
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]! * 100) / 100;
-}
-
 const round2 = (n: number) => Math.round(n * 100) / 100;
+
+function percentile(sorted: number[], p: number): number {
+  return round2(sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!);
+}
 
 function summary(samples: number[]): { count: number; p50: number; p99: number } {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -162,23 +162,32 @@ async function steadyPings(port: number, connections: number, count: number): Pr
   return { p50ByConnection, jitWarmP50: lastThree[Math.floor(lastThree.length / 2)]!, last };
 }
 
-/** The ping floor of `mode`, then its pings measured as the local cloud's are. */
+/** The ping floor of `mode` (on a port it picks), then its pings measured as the local cloud's are. */
 async function floorPings(mode: FloorMode, count: number, connections: number): Promise<LocalFigures['floorPingMs'][FloorMode]> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(PROJECT_ROOT, 'bench', 'ping-floor.ts'), String(port), mode], {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(PROJECT_ROOT, 'bench', 'ping-floor.ts'), '0', mode], {
     cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (d) => { if (String(d).includes('ready')) resolve(); });
-      child.once('exit', (code) => reject(new Error(`bench/ping-floor.ts ${mode} exited (${code})`)));
-    });
+    const port = await floorReady(child, mode);
     const first = summary(await pingRoundTrips(port, count));
     const steady = await steadyPings(port, connections, count);
     return { p50: first.p50, p99: first.p99, jitWarmP50: steady.jitWarmP50 };
   } finally {
     await stopCloud(child);
   }
+}
+
+/** The port a started `bench/ping-floor.ts` prints in its `ready <port>` line. */
+export function floorReady(child: ChildProcess, mode: FloorMode): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (d) => {
+      output += String(d);
+      const ready = /^ready (\d+)$/m.exec(output);
+      if (ready) resolve(Number(ready[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`bench/ping-floor.ts ${mode} exited (${code})`)));
+  });
 }
 
 async function pushLatencies(ports: Started['ports'], count: number): Promise<number[]> {
@@ -239,7 +248,7 @@ export async function runLocalBench(argv: string[]): Promise<void> {
     for (const mode of FLOOR_MODES) floorPingMs[mode] = await floorPings(mode, pings, steadyConnections);
     const figures: LocalFigures = {
       measuredAt: new Date().toISOString(),
-      loadAverage: loadavg().map((n) => Math.round(n * 100) / 100),
+      loadAverage: loadavg().map(round2),
       coldStartMs: Math.round(cold.ms),
       cachedStartMs: Math.round(cached.ms),
       idleRssMb,

@@ -1,7 +1,7 @@
 /**
  * The floor under the local cloud's ping round trip: the hand-offs the real path cannot avoid, and nothing of the
  * local cloud's own code. `node --require tsx/cjs bench/ping-floor.ts <port> <hand-offs|dynalite>` listens for
- * WebSockets on `port` and prints `ready`. Each frame goes, as in the local cloud:
+ * WebSockets on `port` (0: any free one) and prints `ready <port>`. Each frame goes, as in the local cloud:
  * client → `ws` server (main thread) → a worker thread (the function's) → one signed HTTP POST through the
  * lean DynamoDB client back to the main thread → the answer → the worker → a `{"type":"pong"}` frame.
  * - `hand-offs`: the main thread answers the POST with `{}` at once;
@@ -18,6 +18,7 @@ import { DynamoDbFrameGate } from '../lambdas/adapters/dynamodb-frame-gate';
 import { DynamoDbJsonClient } from '../lambdas/adapters/dynamodb-json-client';
 import { LocalDynamoDb } from '../local/dynamodb';
 import { LOCAL_REGION } from '../local/aws-wire';
+import { readBody } from '../local/http/read-body';
 import { TABLE, createTableInput, keys } from '../shared/table-schema';
 
 /** The two floors. */
@@ -26,6 +27,8 @@ export type FloorMode = (typeof FLOOR_MODES)[number];
 
 const TABLE_NAME = 'PingFloor';
 const JSON_TYPE = 'application/x-amz-json-1.0';
+/** The frames' requests are a few hundred bytes; a larger body is refused (413), as by the AWS endpoint. */
+const MAX_BODY_BYTES = 64 * 1024;
 
 /** A frame for the worker: `body` is absent for a new connection (its meta item is written). */
 interface FrameMessage { readonly id: number; readonly connectionId: string; readonly body?: string }
@@ -39,9 +42,10 @@ async function serve(port: number, mode: FloorMode): Promise<void> {
     answer = (req, res, body) => db.handle(req, res, body);
   }
   const http = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => answer(req, res, Buffer.concat(chunks)));
+    void readBody(req, MAX_BODY_BYTES).then(({ data, tooLarge }) => {
+      if (tooLarge) res.writeHead(413).end();
+      else answer(req, res, data);
+    }, () => res.destroy());
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const worker = new Worker(__filename, { workerData: { port: (http.address() as AddressInfo).port, mode }, execArgv: ['--require', 'tsx/cjs'] });
@@ -63,7 +67,7 @@ async function serve(port: number, mode: FloorMode): Promise<void> {
     });
   });
   await new Promise((resolve) => wss.once('listening', resolve));
-  process.stdout.write('ready\n');
+  process.stdout.write(`ready ${(wss.address() as AddressInfo).port}\n`);
 }
 
 function answerFrames(): void {
@@ -94,7 +98,7 @@ if (!isMainThread) {
   answerFrames();
 } else if (require.main === module) {
   const [port, mode] = [Number(process.argv[2]), process.argv[3] as FloorMode];
-  if (!Number.isInteger(port) || !FLOOR_MODES.includes(mode)) {
+  if (!Number.isInteger(port) || port < 0 || !FLOOR_MODES.includes(mode)) {
     process.stderr.write(`usage: bench/ping-floor.ts <port> <${FLOOR_MODES.join('|')}>\n`);
     process.exit(2);
   }

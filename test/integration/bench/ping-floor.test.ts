@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { floorReady } from '../../../bench/local';
 import { FLOOR_MODES } from '../../../bench/ping-floor';
 
 const SCRIPT = join(__dirname, '..', '..', '..', 'bench', 'ping-floor.ts');
@@ -10,23 +10,12 @@ function run(args: string[]): ChildProcess {
   return spawn(process.execPath, ['--require', 'tsx/cjs', SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('bench/ping-floor.ts', () => {
   it.each(FLOOR_MODES)('answers each ping frame with a pong (%s)', async (mode) => {
-    const port = await freePort();
-    const child = run([String(port), mode]);
+    const child = run(['0', mode]);
     try {
-      await new Promise<void>((resolve, reject) => {
-        child.stdout!.on('data', (d) => { if (String(d).includes('ready')) resolve(); });
-        child.once('exit', (code) => reject(new Error(`exited ${code}`)));
-      });
+      const port = await floorReady(child, mode);
+      expect(port).toBeGreaterThan(0);
       const ws = new WebSocket(`ws://127.0.0.1:${port}/`);
       await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
       const replies: string[] = [];
